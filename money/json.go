@@ -1,0 +1,233 @@
+package money
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// MarshalJSON encodes a as Stripe encodes an amount,
+// {"currency":"usd","value":1000}: the code in lowercase and the value in
+// minor units as a JSON integer. The zero Amount, which has no currency,
+// encodes as null. It never fails.
+func (a Amount) MarshalJSON() ([]byte, error) {
+	if !a.IsValid() {
+		return []byte("null"), nil
+	}
+	b := make([]byte, 0, len(`{"currency":"usd","value":-9223372036854775808}`))
+	b = append(b, `{"currency":"`...)
+	b = append(b, a.cur.String()...)
+	b = append(b, `","value":`...)
+	b = strconv.AppendInt(b, a.value, 10)
+	b = append(b, '}')
+	return b, nil
+}
+
+// UnmarshalJSON decodes Stripe's {"currency":"usd","value":1000}, strictly:
+//
+//   - "currency" is a known code in any case ("usd", "USD"); anything else,
+//     including a non-string or null, is [ErrUnknownCurrency].
+//   - "value" is a JSON integer literal within the int64 range. A fraction
+//     (10.5, even 10.0), an exponent (1e3), a string ("1000"), a boolean,
+//     null, an object or an array is [ErrNotInteger]; an integer outside the
+//     range is [ErrOverflow]. The number is read from its text, never
+//     through float64.
+//   - Both keys are required ([ErrMissingField]), no other key is allowed
+//     ([ErrUnknownField]), and keys match exactly, without case folding.
+//   - A repeated key, malformed JSON, or JSON that is not an object is
+//     [ErrInvalidJSON].
+//   - JSON null leaves a unchanged, as encoding/json does for other types.
+//
+// Every error is a [*FieldError] naming the field. Problems are reported in
+// the order the object's keys appear, then a missing "currency" before a
+// missing "value". On error a is left unchanged.
+func (a *Amount) UnmarshalJSON(data []byte) error {
+	// Checking the whole input first lets the scan below trust the grammar.
+	// json.Valid does not allocate.
+	if !json.Valid(data) {
+		return &FieldError{Err: ErrInvalidJSON, Input: string(data), detail: "malformed"}
+	}
+	i := skipSpace(data, 0)
+	switch data[i] {
+	case 'n': // the only valid JSON starting with 'n'
+		return nil
+	case '{':
+	default:
+		return &FieldError{Err: ErrInvalidJSON, Input: string(bytes.TrimSpace(data)), detail: "not an object"}
+	}
+	var (
+		cur              Currency
+		value            int64
+		haveCur, haveVal bool
+	)
+	i = skipSpace(data, i+1)
+	for data[i] != '}' {
+		keyEnd := stringEnd(data, i)
+		key := data[i:keyEnd]
+		i = skipSpace(data, skipSpace(data, keyEnd)+1) // past the ':'
+		valEnd := valueEnd(data, i)
+		val := data[i:valEnd]
+		i = skipSpace(data, valEnd)
+		if data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+
+		// Compare the key's bytes in place; only an escaped key, or one that
+		// ends up in an error, becomes a string.
+		k := key[1 : len(key)-1]
+		if bytes.IndexByte(k, '\\') >= 0 {
+			k = []byte(unquote(key))
+		}
+		switch {
+		case string(k) == "currency":
+			if haveCur {
+				return &FieldError{Field: "currency", Err: ErrInvalidJSON, detail: "repeated key"}
+			}
+			haveCur = true
+			c, err := decodeCurrency(val)
+			if err != nil {
+				return err
+			}
+			cur = c
+		case string(k) == "value":
+			if haveVal {
+				return &FieldError{Field: "value", Err: ErrInvalidJSON, detail: "repeated key"}
+			}
+			haveVal = true
+			v, err := decodeValue(val)
+			if err != nil {
+				return err
+			}
+			value = v
+		default:
+			return &FieldError{Field: unquote(key), Err: ErrUnknownField}
+		}
+	}
+	switch {
+	case !haveCur:
+		return &FieldError{Field: "currency", Err: ErrMissingField}
+	case !haveVal:
+		return &FieldError{Field: "value", Err: ErrMissingField}
+	}
+	*a = Amount{value: value, cur: cur}
+	return nil
+}
+
+// decodeCurrency reads the JSON value of "currency".
+func decodeCurrency(val []byte) (Currency, error) {
+	if val[0] != '"' {
+		return Currency{}, &FieldError{Field: "currency", Err: ErrUnknownCurrency, Input: string(val), detail: "not a string"}
+	}
+	var c Currency
+	if bytes.IndexByte(val, '\\') < 0 {
+		c = lookup(val[1 : len(val)-1])
+	} else {
+		c = lookup(unquote(val))
+	}
+	if !c.IsValid() {
+		return Currency{}, &FieldError{Field: "currency", Err: ErrUnknownCurrency, Input: string(val)}
+	}
+	return c, nil
+}
+
+// decodeValue reads the JSON value of "value" from its text.
+func decodeValue(val []byte) (int64, error) {
+	if val[0] != '-' && !isDigit(val[0]) || bytes.ContainsAny(val, ".eE") {
+		return 0, &FieldError{Field: "value", Err: ErrNotInteger, Input: string(val)}
+	}
+	// The grammar is already checked: an optional '-' and digits.
+	neg := val[0] == '-'
+	digits := val
+	limit := uint64(math.MaxInt64)
+	if neg {
+		digits = val[1:]
+		limit++
+	}
+	var mag uint64
+	for _, c := range digits {
+		d := uint64(c - '0')
+		if mag > (limit-d)/10 {
+			return 0, &FieldError{Field: "value", Err: ErrOverflow, Input: string(val)}
+		}
+		mag = mag*10 + d
+	}
+	v := int64(mag)
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// unquote returns the contents of a JSON string token (quotes included in
+// tok) as encoding/json would decode it. Only tokens with escapes or
+// invalid UTF-8 go through encoding/json.
+func unquote(tok []byte) string {
+	if bytes.IndexByte(tok, '\\') < 0 && utf8.Valid(tok) {
+		return string(tok[1 : len(tok)-1])
+	}
+	var s string
+	_ = json.Unmarshal(tok, &s) // cannot fail: the input was validated
+	return s
+}
+
+// The scanners below assume input that json.Valid accepted.
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string token starting at i.
+func stringEnd(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// valueEnd returns the index just past the value starting at i.
+func valueEnd(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return stringEnd(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				i = stringEnd(data, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	// A number or a literal runs to the next delimiter.
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
