@@ -1,0 +1,96 @@
+package payrec
+
+import (
+	"encoding/json"
+	"errors"
+)
+
+// ErrorType is the value of the type field of a Stripe-shaped [Error].
+const ErrorType = "invalid_request_error"
+
+// Stripe's standard error codes that payrec reports. A rejection whose cause
+// has no standard code (a lifecycle conflict, for example) leaves Code empty,
+// as Stripe does for the same conflicts.
+const (
+	CodeParameterMissing        = "parameter_missing"
+	CodeParameterUnknown        = "parameter_unknown"
+	CodeParameterInvalidInteger = "parameter_invalid_integer"
+	CodeParameterInvalidEmpty   = "parameter_invalid_empty"
+	CodeResourceMissing         = "resource_missing"
+	CodeResourceAlreadyExists   = "resource_already_exists"
+	CodeAmountTooLarge          = "amount_too_large"
+	CodeAmountTooSmall          = "amount_too_small"
+	CodeParametersExclusive     = "parameters_exclusive"
+)
+
+// ErrInvalidParameter is the cause of every rejection of a parameter: a
+// missing, unknown, malformed or out-of-range value. The *Error that carries
+// it names the parameter in Param and Stripe's code in Code.
+var ErrInvalidParameter = errors.New("payrec: invalid parameter")
+
+// Error is a rejected report in the shape of Stripe's error object. Every
+// rejection payrec returns from a report, a params decoder or a log reader is
+// an *Error; its Err is the cause, so errors.Is and errors.As see through it
+// to the sentinels (record.ErrRefundExceeds, ErrInvalidTransition, …) and to
+// typed causes such as *TransitionError.
+type Error struct {
+	// Type is always ErrorType ("invalid_request_error").
+	Type string
+	// Code is one of Stripe's standard codes (the Code… constants), or ""
+	// when none fits.
+	Code string
+	// Param names the offending parameter in Stripe's bracket form, such as
+	// "failed_at", "amount_requested[currency]" or "metadata[order]"; it is
+	// empty when the rejection concerns the record's state, not a parameter.
+	Param string
+	// Message says what was wrong and, for state conflicts, what the record
+	// holds. It starts with the name of the package that rejected the report.
+	Message string
+	// Err is the cause; Unwrap returns it.
+	Err error
+}
+
+// Error returns e.Message.
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns e.Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+type wireError struct {
+	Type    string `json:"type"`
+	Code    string `json:"code,omitempty"`
+	Param   string `json:"param,omitempty"`
+	Message string `json:"message"`
+}
+
+// MarshalJSON encodes e as Stripe's error object: type, code and param
+// (omitted when empty) and message.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message})
+}
+
+// Envelope renders err as Stripe's error envelope {"error":{…}}. An error
+// that is or wraps an *Error is rendered from it; any other non-nil error is
+// rendered as an invalid_request_error carrying its message. Envelope(nil)
+// returns nil.
+func Envelope(err error) []byte {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Type: ErrorType, Message: err.Error()}
+	}
+	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message}
+	if w.Type == "" {
+		w.Type = ErrorType
+	}
+	out, merr := json.Marshal(struct {
+		Error wireError `json:"error"`
+	}{w})
+	if merr != nil {
+		// Marshalling four strings cannot fail; keep the envelope well formed anyway.
+		return []byte(`{"error":{"type":"api_error","message":"payrec: cannot render error"}}`)
+	}
+	return out
+}
