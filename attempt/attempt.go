@@ -1,0 +1,356 @@
+package attempt
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/wire"
+	"github.com/payrec/payrec/money"
+)
+
+const pkg = "attempt"
+
+// Sentinels for refunds against an attempt.
+var (
+	// ErrNoGuaranteedFunds: the attempt is not guaranteed, or all of its
+	// guaranteed funds are refunded, so there is nothing to refund. It
+	// matches payrec.ErrInvalidTransition: the attempt's state is the cause.
+	ErrNoGuaranteedFunds = fmt.Errorf("attempt: no guaranteed funds: %w", payrec.ErrInvalidTransition)
+	// ErrRefundExceeds: the refund is larger than the guaranteed amount that
+	// has not been refunded yet. It does not match
+	// payrec.ErrInvalidTransition unless nothing at all is left (then the
+	// error also matches ErrNoGuaranteedFunds).
+	ErrRefundExceeds = fmt.Errorf("attempt: refund exceeds the unrefunded amount")
+)
+
+// Attempt is one try at collecting a payment record's requested amount: what
+// Stripe calls a payment_attempt_record. Its requested amount is split into
+// five buckets — pending, guaranteed, failed, canceled and refunded — that
+// always sum to the requested amount; which bucket holds the money follows
+// from the attempt's lifecycle state (see package payrec) and its refunds.
+//
+// An Attempt is usually owned by a record.Record, which hands out copies.
+// The zero Attempt is not valid; make one with New. Methods with pointer
+// receivers change the attempt and are not safe for concurrent use.
+type Attempt struct {
+	id, record  string
+	created     int64
+	initiatedAt int64
+	livemode    bool
+
+	state     payrec.State
+	requested money.Amount
+	refunded  int64 // minor units, 0 ≤ refunded ≤ requested; only while guaranteed
+
+	guaranteedAt, failedAt, canceledAt int64 // 0 until the event
+
+	paymentMethod PaymentMethodDetails
+	shipping      ShippingDetails
+	customer      CustomerDetails
+	presence      CustomerPresence
+	processor     ProcessorDetails
+	description   string
+	metadata      map[string]string
+}
+
+// Init holds what an attempt is created with. ID, PaymentRecord, Created,
+// InitiatedAt and a positive Requested amount are required.
+type Init struct {
+	ID            string // the attempt's ID, such as par_… (see NewID)
+	PaymentRecord string // the ID of the record it belongs to
+	Created       int64  // Unix seconds: when the attempt was recorded
+	InitiatedAt   int64  // Unix seconds: when the payment attempt started
+	Livemode      bool
+	Requested     money.Amount
+
+	PaymentMethodDetails PaymentMethodDetails
+	ShippingDetails      ShippingDetails
+	CustomerDetails      CustomerDetails
+	CustomerPresence     CustomerPresence
+	ProcessorDetails     ProcessorDetails
+	Description          string
+	// Metadata is copied; entries follow Stripe's rules (wire limits) and a
+	// key mapped to "" is dropped.
+	Metadata map[string]string
+}
+
+// New returns a pending attempt made from in, or a *payrec.Error naming the
+// first field that is missing or invalid.
+func New(in Init) (Attempt, error) {
+	if err := in.check(); err != nil {
+		return Attempt{}, err
+	}
+	a := Attempt{
+		id:            in.ID,
+		record:        in.PaymentRecord,
+		created:       in.Created,
+		initiatedAt:   in.InitiatedAt,
+		livemode:      in.Livemode,
+		state:         payrec.Pending,
+		requested:     in.Requested,
+		paymentMethod: in.PaymentMethodDetails.normalize().Clone(),
+		shipping:      in.ShippingDetails,
+		customer:      in.CustomerDetails,
+		presence:      in.CustomerPresence,
+		processor:     in.ProcessorDetails,
+		description:   in.Description,
+	}
+	wire.MergeMetadata(&a.metadata, in.Metadata, false)
+	return a, nil
+}
+
+func (in *Init) check() error {
+	root := wire.Root(pkg)
+	if err := wire.CheckID(in.ID, root.Key("id")); err != nil {
+		return err
+	}
+	if err := wire.CheckID(in.PaymentRecord, root.Key("payment_record")); err != nil {
+		return err
+	}
+	if err := wire.CheckTimestamp(in.Created, root.Key("created"), true); err != nil {
+		return err
+	}
+	if err := wire.CheckTimestamp(in.InitiatedAt, root.Key("initiated_at"), true); err != nil {
+		return err
+	}
+	if !in.Requested.IsValid() {
+		return root.Key("amount_requested").Missing()
+	}
+	if !in.Requested.IsPositive() {
+		return root.Key("amount_requested").Key("value").Errorf(payrec.CodeAmountTooSmall, nil,
+			"amount_requested must be positive, got %s", in.Requested)
+	}
+	if err := in.PaymentMethodDetails.Check("payment_method_details"); err != nil {
+		return err
+	}
+	if err := in.ProcessorDetails.Check("processor_details"); err != nil {
+		return err
+	}
+	if err := in.ShippingDetails.Check("shipping_details"); err != nil {
+		return err
+	}
+	if err := in.CustomerDetails.Check("customer_details"); err != nil {
+		return err
+	}
+	if !in.CustomerPresence.IsValid() {
+		return root.Key("customer_presence").Errorf("", nil, "invalid customer_presence %s", in.CustomerPresence)
+	}
+	if !wire.TextOK(in.Description) {
+		return wire.CheckText(in.Description, root.Key("description"))
+	}
+	return wire.CheckMetadata(in.Metadata, nil, root.Key("metadata"))
+}
+
+// NewID returns a new random attempt ID: "par_" and 14 base-62 characters
+// from crypto/rand.
+func NewID() string { return wire.NewID("par_") }
+
+// ID returns the attempt's ID.
+func (a *Attempt) ID() string { return a.id }
+
+// PaymentRecord returns the ID of the record the attempt belongs to.
+func (a *Attempt) PaymentRecord() string { return a.record }
+
+// Created returns when the attempt was recorded, in Unix seconds.
+func (a *Attempt) Created() int64 { return a.created }
+
+// InitiatedAt returns when the attempt started, in Unix seconds.
+func (a *Attempt) InitiatedAt() int64 { return a.initiatedAt }
+
+// Livemode reports whether the attempt moved real money.
+func (a *Attempt) Livemode() bool { return a.livemode }
+
+// State returns the attempt's lifecycle state.
+func (a *Attempt) State() payrec.State { return a.state }
+
+// Requested returns the amount the attempt asked for.
+func (a *Attempt) Requested() money.Amount { return a.requested }
+
+// bucket returns the requested amount when the attempt is in state s, else zero.
+func (a *Attempt) bucket(s payrec.State) money.Amount {
+	if a.state == s {
+		return a.requested
+	}
+	return money.New(0, a.requested.Currency())
+}
+
+// Pending returns the amount still awaiting an outcome: all of it while the
+// attempt is pending, zero after.
+func (a *Attempt) Pending() money.Amount { return a.bucket(payrec.Pending) }
+
+// Guaranteed returns the guaranteed amount that has not been refunded.
+func (a *Attempt) Guaranteed() money.Amount {
+	g := a.bucket(payrec.Guaranteed)
+	return money.New(g.Value()-a.refunded, g.Currency())
+}
+
+// Failed returns the amount that could not be collected.
+func (a *Attempt) Failed() money.Amount { return a.bucket(payrec.Failed) }
+
+// Canceled returns the amount that was canceled.
+func (a *Attempt) Canceled() money.Amount { return a.bucket(payrec.Canceled) }
+
+// Refunded returns the amount refunded so far.
+func (a *Attempt) Refunded() money.Amount { return money.New(a.refunded, a.requested.Currency()) }
+
+// Authorized returns zero: no report carries an authorization on its own.
+func (a *Attempt) Authorized() money.Amount { return money.New(0, a.requested.Currency()) }
+
+// GuaranteedAt returns when the attempt was guaranteed, or 0.
+func (a *Attempt) GuaranteedAt() int64 { return a.guaranteedAt }
+
+// FailedAt returns when the attempt failed, or 0.
+func (a *Attempt) FailedAt() int64 { return a.failedAt }
+
+// CanceledAt returns when the attempt was canceled, or 0.
+func (a *Attempt) CanceledAt() int64 { return a.canceledAt }
+
+// OutcomeAt returns the time of the event that took the attempt to its
+// current state, or 0 while it is pending.
+func (a *Attempt) OutcomeAt() int64 {
+	switch a.state {
+	case payrec.Guaranteed:
+		return a.guaranteedAt
+	case payrec.Failed:
+		return a.failedAt
+	case payrec.Canceled:
+		return a.canceledAt
+	}
+	return 0
+}
+
+// PaymentMethodDetails returns how the attempt was paid (a copy).
+func (a *Attempt) PaymentMethodDetails() PaymentMethodDetails { return a.paymentMethod.Clone() }
+
+// ShippingDetails returns where the goods go.
+func (a *Attempt) ShippingDetails() ShippingDetails { return a.shipping }
+
+// CustomerDetails returns who the customer is.
+func (a *Attempt) CustomerDetails() CustomerDetails { return a.customer }
+
+// CustomerPresence returns whether the customer was in the checkout flow.
+func (a *Attempt) CustomerPresence() CustomerPresence { return a.presence }
+
+// ProcessorDetails returns the processor and its payment reference.
+func (a *Attempt) ProcessorDetails() ProcessorDetails { return a.processor }
+
+// Description returns the attempt's description, "" when it has none.
+func (a *Attempt) Description() string { return a.description }
+
+// Metadata returns a copy of the attempt's metadata (never nil).
+func (a *Attempt) Metadata() map[string]string {
+	m := make(map[string]string, len(a.metadata))
+	maps.Copy(m, a.metadata)
+	return m
+}
+
+// SetShippingDetails replaces the shipping details; the zero value clears them.
+func (a *Attempt) SetShippingDetails(d ShippingDetails) { a.shipping = d }
+
+// SetCustomerDetails replaces the customer details; the zero value clears them.
+func (a *Attempt) SetCustomerDetails(d CustomerDetails) { a.customer = d }
+
+// Clone returns a copy of a that shares no memory with it.
+func (a *Attempt) Clone() Attempt {
+	c := *a
+	c.paymentMethod = a.paymentMethod.Clone()
+	if a.metadata != nil {
+		c.metadata = maps.Clone(a.metadata)
+	}
+	return c
+}
+
+// Transition applies the lifecycle event e at time at (Unix seconds). It
+// rejects a time that is not positive or precedes InitiatedAt with a
+// parameter error, and an event the lifecycle does not allow with a
+// *payrec.Error wrapping *payrec.TransitionError; either way the attempt is
+// unchanged. Parameter errors come first.
+func (a *Attempt) Transition(e payrec.Event, at int64) error {
+	if err := a.CheckTime(e, at); err != nil {
+		return err
+	}
+	next, err := a.state.Transition(e)
+	if err != nil {
+		return &payrec.Error{
+			Type:    payrec.ErrorType,
+			Message: fmt.Sprintf("attempt: cannot %s attempt %s: it is %s", e, a.id, a.state),
+			Err:     err,
+		}
+	}
+	a.state = next
+	switch next {
+	case payrec.Guaranteed:
+		a.guaranteedAt = at
+	case payrec.Failed:
+		a.failedAt = at
+	case payrec.Canceled:
+		a.canceledAt = at
+	}
+	return nil
+}
+
+// TimeParam returns the name of the timestamp parameter that goes with e:
+// guaranteed_at, failed_at or canceled_at.
+func TimeParam(e payrec.Event) string {
+	switch e {
+	case payrec.Guarantee:
+		return "guaranteed_at"
+	case payrec.Fail:
+		return "failed_at"
+	case payrec.Cancel:
+		return "canceled_at"
+	}
+	return e.String() + "_at"
+}
+
+// CheckTime reports whether at is an acceptable time for event e: positive
+// and not before the attempt's InitiatedAt. The error names the parameter of
+// TimeParam(e).
+func (a *Attempt) CheckTime(e payrec.Event, at int64) error {
+	p := wire.Root(pkg).Key(TimeParam(e))
+	if at <= 0 {
+		return p.Errorf(payrec.CodeParameterInvalidInteger, nil,
+			"%s must be a positive Unix timestamp, got %d", p, at)
+	}
+	if at < a.initiatedAt {
+		return p.Errorf("", nil, "%s %d is before the attempt's initiated_at %d", p, at, a.initiatedAt)
+	}
+	return nil
+}
+
+// Refund moves amt from the guaranteed bucket to the refunded one. amt must
+// be positive, in the requested currency, and at most Guaranteed(); the
+// attempt must be guaranteed. On error the attempt is unchanged.
+func (a *Attempt) Refund(amt money.Amount) error {
+	p := wire.Root(pkg).Key("amount")
+	if amt.Currency() != a.requested.Currency() {
+		return p.Key("currency").Errorf("", money.ErrCurrencyMismatch,
+			"cannot refund %s from an attempt in %s", amt, a.requested.Currency())
+	}
+	if !amt.IsPositive() {
+		return p.Key("value").Errorf(payrec.CodeAmountTooSmall, nil, "refund amount must be positive, got %s", amt)
+	}
+	if a.state != payrec.Guaranteed {
+		return &payrec.Error{Type: payrec.ErrorType, Err: ErrNoGuaranteedFunds,
+			Message: fmt.Sprintf("attempt: cannot refund attempt %s: it is %s", a.id, a.state)}
+	}
+	if left := a.Guaranteed(); amt.Value() > left.Value() {
+		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: RefundExceedsCause(left),
+			Message: fmt.Sprintf("attempt: cannot refund %s: only %s guaranteed remains", amt, left)}
+	}
+	a.refunded += amt.Value()
+	return nil
+}
+
+// RefundExceedsCause returns the cause of a refund larger than left, the
+// guaranteed amount not yet refunded: ErrRefundExceeds, joined with
+// ErrNoGuaranteedFunds when nothing at all is left.
+func RefundExceedsCause(left money.Amount) error {
+	if left.IsZero() {
+		return errNothingLeft
+	}
+	return ErrRefundExceeds
+}
+
+var errNothingLeft = fmt.Errorf("%w: %w", ErrRefundExceeds, ErrNoGuaranteedFunds)

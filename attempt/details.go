@@ -1,0 +1,735 @@
+package attempt
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+
+	"github.com/payrec/payrec/internal/wire"
+)
+
+// The detail types below are plain values: the zero value of each means
+// "not reported" and encodes as Stripe's null (or, for ProcessorDetails,
+// as Stripe's default). Nullable strings are Go strings whose "" stands for
+// null. Each decodes Stripe's parameter shape strictly with UnmarshalParam
+// (unknown keys are rejected) and encodes Stripe's object shape.
+
+// Address is a postal address; every field is nullable.
+type Address struct {
+	City       string
+	Country    string
+	Line1      string
+	Line2      string
+	PostalCode string
+	State      string
+}
+
+// IsZero reports whether a has no field set.
+func (a Address) IsZero() bool { return a == Address{} }
+
+func (a Address) textOK() bool {
+	return textsOK(a.City, a.Country, a.Line1, a.Line2, a.PostalCode, a.State)
+}
+
+func (a Address) check(p wire.Path) error {
+	return checkTexts(p, "city", a.City, "country", a.Country, "line1", a.Line1,
+		"line2", a.Line2, "postal_code", a.PostalCode, "state", a.State)
+}
+
+// AppendJSON appends a as Stripe's address hash (every key present).
+func (a Address) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = wire.AppendKey(b, "city")
+	b = wire.AppendNullable(b, a.City)
+	b = wire.AppendKey(b, "country")
+	b = wire.AppendNullable(b, a.Country)
+	b = wire.AppendKey(b, "line1")
+	b = wire.AppendNullable(b, a.Line1)
+	b = wire.AppendKey(b, "line2")
+	b = wire.AppendNullable(b, a.Line2)
+	b = wire.AppendKey(b, "postal_code")
+	b = wire.AppendNullable(b, a.PostalCode)
+	b = wire.AppendKey(b, "state")
+	b = wire.AppendNullable(b, a.State)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes a as Stripe's address hash.
+func (a Address) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's address hash strictly.
+func (a *Address) UnmarshalJSON(data []byte) error { return a.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param (bracket form,
+// used in error messages), rejecting unknown keys.
+func (a *Address) UnmarshalParam(data []byte, param string) error {
+	return a.decode(data, wire.At(pkg, param))
+}
+
+func (a *Address) decode(data []byte, p wire.Path) error {
+	if wire.IsNull(data) {
+		*a = Address{}
+		return nil
+	}
+	var v Address
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		var dst *string
+		switch key {
+		case "city":
+			dst = &v.City
+		case "country":
+			dst = &v.Country
+		case "line1":
+			dst = &v.Line1
+		case "line2":
+			dst = &v.Line2
+		case "postal_code":
+			dst = &v.PostalCode
+		case "state":
+			dst = &v.State
+		default:
+			return p.Key(key).Unknown()
+		}
+		return nullableString(val, p.Key(key), dst)
+	})
+	if err == nil {
+		*a = v
+	}
+	return err
+}
+
+// BillingDetails is who pays and where they are billed. The zero value means
+// none were reported and encodes as null.
+type BillingDetails struct {
+	Address Address
+	Email   string
+	Name    string
+	Phone   string
+}
+
+// IsZero reports whether no billing detail is set.
+func (d BillingDetails) IsZero() bool { return d == BillingDetails{} }
+
+func (d BillingDetails) textOK() bool { return textsOK(d.Email, d.Name, d.Phone) && d.Address.textOK() }
+
+func (d BillingDetails) check(p wire.Path) error {
+	if err := d.Address.check(p.Key("address")); err != nil {
+		return err
+	}
+	return checkTexts(p, "email", d.Email, "name", d.Name, "phone", d.Phone)
+}
+
+// AppendJSON appends d as Stripe's billing_details hash, or null when zero.
+func (d BillingDetails) AppendJSON(b []byte) []byte {
+	if d.IsZero() {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	b = wire.AppendKey(b, "address")
+	b = d.Address.AppendJSON(b)
+	b = wire.AppendKey(b, "email")
+	b = wire.AppendNullable(b, d.Email)
+	b = wire.AppendKey(b, "name")
+	b = wire.AppendNullable(b, d.Name)
+	b = wire.AppendKey(b, "phone")
+	b = wire.AppendNullable(b, d.Phone)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes d as Stripe's billing_details hash, or null when zero.
+func (d BillingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's billing_details hash strictly.
+func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param, rejecting
+// unknown keys. null leaves d zero.
+func (d *BillingDetails) UnmarshalParam(data []byte, param string) error {
+	return d.decode(data, wire.At(pkg, param))
+}
+
+func (d *BillingDetails) decode(data []byte, p wire.Path) error {
+	if wire.IsNull(data) {
+		*d = BillingDetails{}
+		return nil
+	}
+	var v BillingDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "address":
+			return v.Address.decode(val, q)
+		case "email":
+			return nullableString(val, q, &v.Email)
+		case "name":
+			return nullableString(val, q, &v.Name)
+		case "phone":
+			return nullableString(val, q, &v.Phone)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		*d = v
+	}
+	return err
+}
+
+// CustomDetails describes a custom payment method: the name shown to the
+// customer and, optionally, the custom payment method type (cpmt_…). The zero
+// value means no custom details; DisplayName is required otherwise.
+type CustomDetails struct {
+	DisplayName string
+	Type        string
+}
+
+// IsZero reports whether no custom detail is set.
+func (d CustomDetails) IsZero() bool { return d == CustomDetails{} }
+
+func (d CustomDetails) textOK() bool { return textsOK(d.DisplayName, d.Type) }
+
+func (d CustomDetails) check(p wire.Path) error {
+	return checkTexts(p, "display_name", d.DisplayName, "type", d.Type)
+}
+
+// AppendJSON appends d as Stripe's custom payment method hash.
+func (d CustomDetails) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = wire.AppendKey(b, "display_name")
+	b = wire.AppendString(b, d.DisplayName)
+	b = wire.AppendKey(b, "type")
+	b = wire.AppendNullable(b, d.Type)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes d as Stripe's custom payment method hash.
+func (d CustomDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's custom payment method hash strictly.
+func (d *CustomDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param: display_name is
+// required, unknown keys are rejected.
+func (d *CustomDetails) UnmarshalParam(data []byte, param string) error {
+	return d.decode(data, wire.At(pkg, param))
+}
+
+func (d *CustomDetails) decode(data []byte, p wire.Path) error {
+	if wire.IsNull(data) {
+		*d = CustomDetails{}
+		return nil
+	}
+	var v CustomDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "display_name":
+			return nullableString(val, q, &v.DisplayName)
+		case "type":
+			return nullableString(val, q, &v.Type)
+		}
+		return q.Unknown()
+	})
+	if err != nil {
+		return err
+	}
+	if v.DisplayName == "" {
+		return p.Key("display_name").Missing()
+	}
+	*d = v
+	return nil
+}
+
+// TypeCustom is the payment method type of payments made outside Stripe, and
+// the default of PaymentMethodDetails.Type.
+const TypeCustom = "custom"
+
+// paymentMethodTypes are the payment method type names of Stripe's
+// payment_method_details: the values Type may take, and the names of the
+// per-type hashes that PaymentMethodDetails keeps verbatim in Other.
+var paymentMethodTypes = []string{
+	"ach_credit_transfer", "ach_debit", "acss_debit", "affirm", "afterpay_clearpay",
+	"alipay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact",
+	"billie", "bizum", "blik", "boleto", "card", "card_present", "cashapp", "crypto",
+	"custom", "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal",
+	"interac_present", "kakao_pay", "klarna", "konbini", "kr_card", "link", "mb_way",
+	"mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24",
+	"pay_by_bank", "payco", "paynow", "paypal", "payto", "pix", "promptpay",
+	"revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sofort",
+	"stripe_account", "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat",
+	"wechat_pay", "zip",
+}
+
+// IsPaymentMethodType reports whether name is one of Stripe's payment method
+// types (custom, card, sepa_debit, …).
+func IsPaymentMethodType(name string) bool {
+	_, ok := slices.BinarySearch(paymentMethodTypes, name)
+	return ok
+}
+
+// PaymentMethodDetails is how an attempt was paid. Type defaults to "custom"
+// when any other field is set. The zero value means none were reported and
+// encodes as null.
+type PaymentMethodDetails struct {
+	// Type is the payment method type: "custom" or one of Stripe's types.
+	Type string
+	// PaymentMethod is the ID of a Stripe PaymentMethod, if any.
+	PaymentMethod  string
+	BillingDetails BillingDetails
+	Custom         CustomDetails
+	// Other holds the per-type hashes other than custom (card, sepa_debit, …)
+	// verbatim, keyed by type name, so that nothing a caller reports is
+	// dropped. Each value must be a JSON object.
+	Other map[string]json.RawMessage
+}
+
+// IsZero reports whether no payment method detail is set.
+func (d PaymentMethodDetails) IsZero() bool {
+	return d.Type == "" && d.PaymentMethod == "" && d.BillingDetails.IsZero() &&
+		d.Custom.IsZero() && len(d.Other) == 0
+}
+
+// Clone returns a copy of d that shares no memory with it.
+func (d PaymentMethodDetails) Clone() PaymentMethodDetails {
+	if d.Other != nil {
+		other := make(map[string]json.RawMessage, len(d.Other))
+		for k, v := range d.Other {
+			other[k] = slices.Clone(v)
+		}
+		d.Other = other
+	}
+	return d
+}
+
+// normalize defaults Type to custom when anything is reported.
+func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
+	if d.Type == "" && !d.IsZero() {
+		d.Type = TypeCustom
+	}
+	return d
+}
+
+// Check reports the first problem with d as a parameter error for param: an
+// unknown type, custom details without a display name, a string that is not
+// valid UTF-8 or is longer than Stripe's 5000 characters, or an Other entry
+// that is not a known type's JSON object.
+func (d PaymentMethodDetails) Check(param string) error {
+	p := wire.At(pkg, param)
+	if d.Type != "" && !IsPaymentMethodType(d.Type) {
+		return p.Key("type").Errorf("", nil, "unknown payment method type %q", d.Type)
+	}
+	if !d.Custom.IsZero() && d.Custom.DisplayName == "" {
+		return p.Key("custom").Key("display_name").Missing()
+	}
+	if !textsOK(d.PaymentMethod) {
+		return checkTexts(p, "payment_method", d.PaymentMethod)
+	}
+	if !d.BillingDetails.textOK() {
+		return d.BillingDetails.check(p.Key("billing_details"))
+	}
+	if !d.Custom.textOK() {
+		return d.Custom.check(p.Key("custom"))
+	}
+	for _, k := range sortedKeys(d.Other) {
+		q := p.Key(k)
+		if k == TypeCustom || !IsPaymentMethodType(k) {
+			return q.Unknown()
+		}
+		if err := wire.Object(d.Other[k], q, func(string, []byte) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AppendJSON appends d as Stripe's payment_method_details hash with its keys
+// in sorted order, or null when zero.
+func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
+	if d.IsZero() {
+		return append(b, "null"...)
+	}
+	d = d.normalize()
+	fixed := [...]string{"billing_details", "custom", "payment_method", "type"}
+	keys := fixed[:]
+	if len(d.Other) > 0 {
+		keys = append(sortedKeys(d.Other), fixed[:]...)
+		slices.Sort(keys)
+	}
+	b = append(b, '{')
+	for _, k := range keys {
+		switch k {
+		case "billing_details":
+			b = wire.AppendKey(b, k)
+			b = d.BillingDetails.AppendJSON(b)
+		case "custom":
+			if d.Custom.IsZero() {
+				continue
+			}
+			b = wire.AppendKey(b, k)
+			b = d.Custom.AppendJSON(b)
+		case "payment_method":
+			b = wire.AppendKey(b, k)
+			b = wire.AppendNullable(b, d.PaymentMethod)
+		case "type":
+			b = wire.AppendKey(b, k)
+			b = wire.AppendString(b, d.Type)
+		default:
+			b = wire.AppendKey(b, k)
+			b = appendCompact(b, d.Other[k])
+		}
+	}
+	return append(b, '}')
+}
+
+// MarshalJSON encodes d as Stripe's payment_method_details hash.
+func (d PaymentMethodDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's payment_method_details hash strictly.
+func (d *PaymentMethodDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param. Known keys are
+// type, payment_method, billing_details, custom and the hash of any Stripe
+// payment method type (kept verbatim in Other); any other key is rejected.
+// An omitted type defaults to custom. null leaves d zero.
+func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
+	p := wire.At(pkg, param)
+	if wire.IsNull(data) {
+		*d = PaymentMethodDetails{}
+		return nil
+	}
+	var v PaymentMethodDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "type":
+			return nullableString(val, q, &v.Type)
+		case "payment_method":
+			return nullableString(val, q, &v.PaymentMethod)
+		case "billing_details":
+			return v.BillingDetails.decode(val, q)
+		case "custom":
+			return v.Custom.decode(val, q)
+		}
+		if !IsPaymentMethodType(key) {
+			return q.Unknown()
+		}
+		if wire.IsNull(val) {
+			return nil
+		}
+		if err := wire.Object(val, q, func(string, []byte) error { return nil }); err != nil {
+			return err
+		}
+		if v.Other == nil {
+			v.Other = make(map[string]json.RawMessage)
+		}
+		v.Other[key] = slices.Clone(val)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	v.Type = v.normalizeType()
+	if err := v.Check(param); err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+func (d PaymentMethodDetails) normalizeType() string {
+	if d.Type == "" {
+		return TypeCustom
+	}
+	return d.Type
+}
+
+// ShippingDetails is where the goods go. The zero value means none were
+// reported and encodes as null.
+type ShippingDetails struct {
+	Address Address
+	Name    string
+	Phone   string
+}
+
+// IsZero reports whether no shipping detail is set.
+func (d ShippingDetails) IsZero() bool { return d == ShippingDetails{} }
+
+// Check reports a string of d that is not valid UTF-8 or is longer than
+// Stripe's 5000 characters, as a parameter error for param.
+func (d ShippingDetails) Check(param string) error {
+	if textsOK(d.Name, d.Phone) && d.Address.textOK() {
+		return nil
+	}
+	p := wire.At(pkg, param)
+	if err := d.Address.check(p.Key("address")); err != nil {
+		return err
+	}
+	return checkTexts(p, "name", d.Name, "phone", d.Phone)
+}
+
+// AppendJSON appends d as Stripe's shipping_details hash, or null when zero.
+func (d ShippingDetails) AppendJSON(b []byte) []byte {
+	if d.IsZero() {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	b = wire.AppendKey(b, "address")
+	b = d.Address.AppendJSON(b)
+	b = wire.AppendKey(b, "name")
+	b = wire.AppendNullable(b, d.Name)
+	b = wire.AppendKey(b, "phone")
+	b = wire.AppendNullable(b, d.Phone)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes d as Stripe's shipping_details hash, or null when zero.
+func (d ShippingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's shipping_details hash strictly.
+func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param, rejecting
+// unknown keys. null leaves d zero.
+func (d *ShippingDetails) UnmarshalParam(data []byte, param string) error {
+	p := wire.At(pkg, param)
+	if wire.IsNull(data) {
+		*d = ShippingDetails{}
+		return nil
+	}
+	var v ShippingDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "address":
+			return v.Address.decode(val, q)
+		case "name":
+			return nullableString(val, q, &v.Name)
+		case "phone":
+			return nullableString(val, q, &v.Phone)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		*d = v
+	}
+	return err
+}
+
+// CustomerDetails identifies the customer. Customer is the ID of a Stripe
+// Customer, if any. The zero value means none were reported and encodes as
+// null.
+type CustomerDetails struct {
+	Customer string
+	Email    string
+	Name     string
+	Phone    string
+}
+
+// IsZero reports whether no customer detail is set.
+func (d CustomerDetails) IsZero() bool { return d == CustomerDetails{} }
+
+// Check reports a string of d that is not valid UTF-8 or is longer than
+// Stripe's 5000 characters, as a parameter error for param.
+func (d CustomerDetails) Check(param string) error {
+	if textsOK(d.Customer, d.Email, d.Name, d.Phone) {
+		return nil
+	}
+	return checkTexts(wire.At(pkg, param), "customer", d.Customer, "email", d.Email, "name", d.Name, "phone", d.Phone)
+}
+
+// AppendJSON appends d as Stripe's customer_details hash, or null when zero.
+func (d CustomerDetails) AppendJSON(b []byte) []byte {
+	if d.IsZero() {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	b = wire.AppendKey(b, "customer")
+	b = wire.AppendNullable(b, d.Customer)
+	b = wire.AppendKey(b, "email")
+	b = wire.AppendNullable(b, d.Email)
+	b = wire.AppendKey(b, "name")
+	b = wire.AppendNullable(b, d.Name)
+	b = wire.AppendKey(b, "phone")
+	b = wire.AppendNullable(b, d.Phone)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes d as Stripe's customer_details hash, or null when zero.
+func (d CustomerDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's customer_details hash strictly.
+func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param, rejecting
+// unknown keys. null leaves d zero.
+func (d *CustomerDetails) UnmarshalParam(data []byte, param string) error {
+	p := wire.At(pkg, param)
+	if wire.IsNull(data) {
+		*d = CustomerDetails{}
+		return nil
+	}
+	var v CustomerDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "customer":
+			return nullableString(val, q, &v.Customer)
+		case "email":
+			return nullableString(val, q, &v.Email)
+		case "name":
+			return nullableString(val, q, &v.Name)
+		case "phone":
+			return nullableString(val, q, &v.Phone)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		*d = v
+	}
+	return err
+}
+
+// ProcessorTypeCustom is the only processor type Stripe defines.
+const ProcessorTypeCustom = "custom"
+
+// ProcessorDetails says which processor handled the payment and how to find
+// it there. The zero value means custom with no reference, and encodes as
+// {"type":"custom","custom":{"payment_reference":null}}.
+type ProcessorDetails struct {
+	// Type is "custom" ("" is read as custom).
+	Type string
+	// PaymentReference is the processor's reference for reconciliation.
+	PaymentReference string
+}
+
+// Check reports an unknown processor type, or a payment reference that is
+// not valid UTF-8 or is longer than 5000 characters, as a parameter error
+// for param.
+func (d ProcessorDetails) Check(param string) error {
+	if d.Type != "" && d.Type != ProcessorTypeCustom {
+		return wire.At(pkg, param).Key("type").Errorf("", nil,
+			"unknown processor type %q (only %q is defined)", d.Type, ProcessorTypeCustom)
+	}
+	if !wire.TextOK(d.PaymentReference) {
+		return wire.CheckText(d.PaymentReference, wire.At(pkg, param).Key("custom").Key("payment_reference"))
+	}
+	return nil
+}
+
+// AppendJSON appends d as Stripe's processor_details hash.
+func (d ProcessorDetails) AppendJSON(b []byte) []byte {
+	b = append(b, `{"type":"custom","custom":{"payment_reference":`...)
+	b = wire.AppendNullable(b, d.PaymentReference)
+	return append(b, '}', '}')
+}
+
+// MarshalJSON encodes d as Stripe's processor_details hash.
+func (d ProcessorDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// UnmarshalJSON decodes Stripe's processor_details hash strictly.
+func (d *ProcessorDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+
+// UnmarshalParam decodes data as the parameter named param: type is required
+// and must be custom; custom.payment_reference is required when custom is
+// given; unknown keys are rejected.
+func (d *ProcessorDetails) UnmarshalParam(data []byte, param string) error {
+	p := wire.At(pkg, param)
+	if wire.IsNull(data) {
+		*d = ProcessorDetails{}
+		return nil
+	}
+	var v ProcessorDetails
+	err := wire.Object(data, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		switch key {
+		case "type":
+			return nullableString(val, q, &v.Type)
+		case "custom":
+			if wire.IsNull(val) {
+				return nil
+			}
+			hasRef := false
+			err := wire.Object(val, q, func(k string, val []byte) error {
+				if k != "payment_reference" {
+					return q.Key(k).Unknown()
+				}
+				hasRef = true
+				return nullableString(val, q.Key(k), &v.PaymentReference)
+			})
+			if err == nil && !hasRef {
+				return q.Key("payment_reference").Missing()
+			}
+			return err
+		}
+		return q.Unknown()
+	})
+	if err != nil {
+		return err
+	}
+	if v.Type == "" {
+		return p.Key("type").Missing()
+	}
+	if err := v.Check(param); err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// checkTexts reports the first of fields (key, value, key, value, …) that
+// is not wire.TextOK, naming it as a member of p. Callers test textOK on the
+// common path first, so that no parameter path is built unless a field is
+// wrong.
+func checkTexts(p wire.Path, fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if err := wire.CheckText(fields[i+1], p.Key(fields[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// textsOK reports whether every string is wire.TextOK.
+func textsOK(ss ...string) bool {
+	for _, s := range ss {
+		if !wire.TextOK(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// nullableString decodes a JSON string (at most wire.MaxString characters) or
+// null (as "") into dst.
+func nullableString(val []byte, p wire.Path, dst *string) error {
+	if wire.IsNull(val) {
+		*dst = ""
+		return nil
+	}
+	s, err := wire.String(val, p, wire.MaxString)
+	if err == nil {
+		*dst = s
+	}
+	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// appendCompact appends raw JSON without insignificant white space and with
+// <, >, &, U+2028 and U+2029 escaped, as encoding/json writes strings; raw
+// was checked to be a JSON object when it was stored.
+func appendCompact(b []byte, raw json.RawMessage) []byte {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return append(b, "null"...)
+	}
+	out := bytes.NewBuffer(b)
+	json.HTMLEscape(out, compact.Bytes())
+	return out.Bytes()
+}

@@ -1,0 +1,167 @@
+package attempt_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/money"
+)
+
+func ExampleNew() {
+	a, err := attempt.New(attempt.Init{
+		ID:            "par_1ArV730PrHyQuG", // or attempt.NewID()
+		PaymentRecord: "pr_5RV730PrHyAEi",
+		Created:       1730211363,
+		InitiatedAt:   1730211363,
+		Requested:     money.MustParse("10.00", money.MustParseCurrency("usd")),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.ID(), a.State(), a.Pending())
+
+	// A missing field is a Stripe-shaped parameter error.
+	_, err = attempt.New(attempt.Init{ID: "par_2", PaymentRecord: "pr_5RV730PrHyAEi", Created: 1730211363, InitiatedAt: 1730211363})
+	var pe *payrec.Error
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Param, pe.Code)
+	}
+	// Output:
+	// par_1ArV730PrHyQuG pending 10.00 USD
+	// amount_requested parameter_missing
+}
+
+func ExampleAttempt_Transition() {
+	a, _ := attempt.New(attempt.Init{
+		ID: "par_1", PaymentRecord: "pr_1", Created: 1730211363, InitiatedAt: 1730211363,
+		Requested: money.New(1000, money.MustParseCurrency("usd")),
+	})
+
+	// The time is when the event happened, not when it is recorded.
+	err := a.Transition(payrec.Fail, 1730253453)
+	fmt.Println(a.State(), a.FailedAt(), err)
+	fmt.Println(a.Failed(), a.Pending())
+
+	// A failed attempt is final: a retry is a new attempt.
+	err = a.Transition(payrec.Guarantee, 1730253500)
+	fmt.Println(errors.Is(err, payrec.ErrInvalidTransition))
+	var te *payrec.TransitionError
+	if errors.As(err, &te) {
+		fmt.Println(te)
+	}
+	fmt.Println(a.State())
+	// Output:
+	// failed 1730253453 <nil>
+	// 10.00 USD 0.00 USD
+	// true
+	// payrec: cannot guarantee a failed attempt
+	// failed
+}
+
+func ExampleAttempt_Refund() {
+	usd := money.MustParseCurrency("usd")
+	a, _ := attempt.New(attempt.Init{
+		ID: "par_1", PaymentRecord: "pr_1", Created: 1730211363, InitiatedAt: 1730211363,
+		Requested: money.New(1000, usd),
+	})
+	_ = a.Transition(payrec.Guarantee, 1730211400)
+
+	fmt.Println(a.Refund(money.New(300, usd)))
+	fmt.Println(a.Guaranteed(), a.Refunded())
+
+	err := a.Refund(money.New(800, usd))
+	fmt.Println(errors.Is(err, attempt.ErrRefundExceeds))
+
+	fmt.Println(a.Refund(a.Guaranteed())) // all that is left
+	fmt.Println(a.Guaranteed(), a.Refunded(), a.State())
+	// Output:
+	// <nil>
+	// 7.00 USD 3.00 USD
+	// true
+	// <nil>
+	// 0.00 USD 10.00 USD guaranteed
+}
+
+func ExampleAttempt_MarshalJSON() {
+	a, _ := attempt.New(attempt.Init{
+		ID:            "par_1ArV730PrHyQuG",
+		PaymentRecord: "pr_5RV730PrHyAEi",
+		Created:       1730211363,
+		InitiatedAt:   1730211363,
+		Livemode:      true,
+		Requested:     money.New(1000, money.MustParseCurrency("usd")),
+		PaymentMethodDetails: attempt.PaymentMethodDetails{
+			PaymentMethod: "pm_5j23kjksibjlks",
+			Custom:        attempt.CustomDetails{DisplayName: "newpay", Type: "cpmt_125kjj3hn3sdf"},
+		},
+		CustomerPresence: attempt.OnSession,
+		ProcessorDetails: attempt.ProcessorDetails{Type: attempt.ProcessorTypeCustom, PaymentReference: "npp2358872734k"},
+		Description:      "computer software",
+	})
+	_ = a.Transition(payrec.Fail, 1730253453)
+
+	out, _ := json.MarshalIndent(a, "", "  ")
+	fmt.Println(string(out))
+	// Output:
+	// {
+	//   "id": "par_1ArV730PrHyQuG",
+	//   "object": "payment_attempt_record",
+	//   "amount": {
+	//     "currency": "usd",
+	//     "value": 1000
+	//   },
+	//   "amount_authorized": {
+	//     "currency": "usd",
+	//     "value": 0
+	//   },
+	//   "amount_canceled": {
+	//     "currency": "usd",
+	//     "value": 0
+	//   },
+	//   "amount_failed": {
+	//     "currency": "usd",
+	//     "value": 1000
+	//   },
+	//   "amount_guaranteed": {
+	//     "currency": "usd",
+	//     "value": 0
+	//   },
+	//   "amount_refunded": {
+	//     "currency": "usd",
+	//     "value": 0
+	//   },
+	//   "amount_requested": {
+	//     "currency": "usd",
+	//     "value": 1000
+	//   },
+	//   "application": null,
+	//   "created": 1730211363,
+	//   "customer_details": null,
+	//   "customer_presence": "on_session",
+	//   "description": "computer software",
+	//   "livemode": true,
+	//   "metadata": {},
+	//   "payment_method_details": {
+	//     "billing_details": null,
+	//     "custom": {
+	//       "display_name": "newpay",
+	//       "type": "cpmt_125kjj3hn3sdf"
+	//     },
+	//     "payment_method": "pm_5j23kjksibjlks",
+	//     "type": "custom"
+	//   },
+	//   "payment_record": "pr_5RV730PrHyAEi",
+	//   "processor_details": {
+	//     "type": "custom",
+	//     "custom": {
+	//       "payment_reference": "npp2358872734k"
+	//     }
+	//   },
+	//   "reported_by": "self",
+	//   "shipping_details": null
+	// }
+}

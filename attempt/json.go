@@ -1,0 +1,57 @@
+package attempt
+
+import "github.com/payrec/payrec/internal/wire"
+
+// MarshalJSON encodes the attempt as Stripe's payment_attempt_record object
+// with every field of the current API version: id and object first, then the
+// rest in Stripe's alphabetical order, with null where Stripe has null.
+func (a Attempt) MarshalJSON() ([]byte, error) { return a.AppendJSON(make([]byte, 0, 1024)), nil }
+
+// AppendJSON appends the attempt's payment_attempt_record object to b.
+func (a *Attempt) AppendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = wire.AppendString(b, a.id)
+	b = append(b, `,"object":"payment_attempt_record"`...)
+	b = a.AppendAmounts(b)
+	b = append(b, `,"application":null,"created":`...)
+	b = wire.AppendInt(b, a.created)
+	b = wire.AppendKey(b, "customer_details")
+	b = a.customer.AppendJSON(b)
+	b = wire.AppendKey(b, "customer_presence")
+	b = wire.AppendNullable(b, a.presence.String())
+	b = wire.AppendKey(b, "description")
+	b = wire.AppendNullable(b, a.description)
+	b = wire.AppendKey(b, "livemode")
+	b = wire.AppendBool(b, a.livemode)
+	b = wire.AppendKey(b, "metadata")
+	b = wire.AppendMetadata(b, a.metadata)
+	b = wire.AppendKey(b, "payment_method_details")
+	b = a.paymentMethod.AppendJSON(b)
+	b = wire.AppendKey(b, "payment_record")
+	b = wire.AppendNullable(b, a.record)
+	b = wire.AppendKey(b, "processor_details")
+	b = a.processor.AppendJSON(b)
+	b = append(b, `,"reported_by":"self","shipping_details":`...)
+	b = a.shipping.AppendJSON(b)
+	return append(b, '}')
+}
+
+// AppendAmounts appends the seven amount members of Stripe's objects
+// (",amount":…, through ",amount_requested":…), each preceded by a comma.
+// amount is the requested amount; amount_authorized is zero.
+func (a *Attempt) AppendAmounts(b []byte) []byte {
+	b = append(b, `,"amount":`...)
+	b = wire.AppendAmount(b, a.requested)
+	b = append(b, `,"amount_authorized":`...)
+	b = wire.AppendAmount(b, a.Authorized())
+	b = append(b, `,"amount_canceled":`...)
+	b = wire.AppendAmount(b, a.Canceled())
+	b = append(b, `,"amount_failed":`...)
+	b = wire.AppendAmount(b, a.Failed())
+	b = append(b, `,"amount_guaranteed":`...)
+	b = wire.AppendAmount(b, a.Guaranteed())
+	b = append(b, `,"amount_refunded":`...)
+	b = wire.AppendAmount(b, a.Refunded())
+	b = append(b, `,"amount_requested":`...)
+	return wire.AppendAmount(b, a.requested)
+}

@@ -1,0 +1,97 @@
+package wire
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/payrec/payrec/money"
+)
+
+// AppendString appends s as a JSON string, escaped exactly as encoding/json
+// escapes it (including <, > and & and invalid UTF-8), so that objects built
+// with the Append functions read the same as json.Marshal's output.
+func AppendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
+			return appendEscaped(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendEscaped leaves the rare strings that need escaping to encoding/json,
+// so the two encoders cannot disagree.
+func appendEscaped(b []byte, s string) []byte {
+	q, err := json.Marshal(s)
+	if err != nil {
+		// json.Marshal never fails on a string; stay well formed regardless.
+		return append(b, `""`...)
+	}
+	return append(b, q...)
+}
+
+// AppendNullable appends s as a JSON string, or null when s is empty: payrec
+// stores Stripe's nullable strings as Go strings whose "" means null.
+func AppendNullable(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return AppendString(b, s)
+}
+
+// AppendKey appends "key": to b, after a comma unless b ends an opening brace.
+// Keys are payrec's own constants and need no escaping.
+func AppendKey(b []byte, key string) []byte {
+	if n := len(b); n > 0 && b[n-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// AppendBool appends true or false.
+func AppendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// AppendInt appends n in decimal.
+func AppendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
+
+// AppendAmount appends a as Stripe's amount hash {"currency":"usd","value":1000},
+// or null for the zero Amount, matching money.Amount's MarshalJSON.
+func AppendAmount(b []byte, a money.Amount) []byte {
+	if !a.IsValid() {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"currency":`...)
+	b = AppendString(b, a.Currency().String())
+	b = append(b, `,"value":`...)
+	b = strconv.AppendInt(b, a.Value(), 10)
+	return append(b, '}')
+}
+
+// AppendMetadata appends m as a JSON object with sorted keys, {} when empty:
+// Stripe never shows metadata as null.
+func AppendMetadata(b []byte, m map[string]string) []byte {
+	if len(m) == 0 {
+		return append(b, '{', '}')
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, k)
+		b = append(b, ':')
+		b = AppendString(b, m[k])
+	}
+	return append(b, '}')
+}

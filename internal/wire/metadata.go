@@ -1,0 +1,99 @@
+package wire
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Stripe's metadata limits. Lengths count characters (runes).
+const (
+	MaxMetadataKeys  = 50
+	MaxMetadataKey   = 40
+	MaxMetadataValue = 500
+)
+
+// CheckMetadataEntry applies Stripe's rules to one metadata entry: the key is
+// 1–40 characters without '[' or ']', the value at most 500 characters. p is
+// the metadata parameter; the error names metadata[key].
+func CheckMetadataEntry(key, value string, p Path) error {
+	// A key that cannot be written in bracket form is reported against the
+	// metadata parameter itself.
+	q := p.Key(key)
+	switch {
+	case key == "":
+		return p.Errorf("", nil, "%s has an empty key", p.param)
+	case strings.ContainsAny(key, "[]"):
+		return p.Errorf("", nil, "metadata key %q holds '[' or ']'", key)
+	case !utf8.ValidString(key):
+		return p.Errorf("", nil, "metadata key %q is not valid UTF-8", key)
+	case !utf8.ValidString(value):
+		return q.Errorf("", nil, "%s is not valid UTF-8", q.param)
+	case utf8.RuneCountInString(key) > MaxMetadataKey:
+		return q.Errorf("", nil, "metadata key %q is %d characters long; at most %d are allowed",
+			key, utf8.RuneCountInString(key), MaxMetadataKey)
+	case utf8.RuneCountInString(value) > MaxMetadataValue:
+		return q.Errorf("", nil, "metadata value for %q is %d characters long; at most %d are allowed",
+			key, utf8.RuneCountInString(value), MaxMetadataValue)
+	}
+	return nil
+}
+
+// CheckMetadata checks the metadata update md against the metadata it would
+// be merged into (nil for none, or when the update clears it first): every
+// entry follows CheckMetadataEntry, and the merged result has at most
+// MaxMetadataKeys keys. An entry whose value is "" removes its key. When
+// several entries are wrong, the first in key order is reported.
+func CheckMetadata(md, into map[string]string, p Path) error {
+	if len(md) == 0 {
+		return nil
+	}
+	n := len(into)
+	bad := false
+	for k, v := range md {
+		if CheckMetadataEntry(k, v, p) != nil {
+			bad = true
+		}
+		_, had := into[k]
+		switch {
+		case v == "" && had:
+			n--
+		case v != "" && !had:
+			n++
+		}
+	}
+	if bad {
+		keys := make([]string, 0, len(md))
+		for k := range md {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := CheckMetadataEntry(k, md[k], p); err != nil {
+				return err
+			}
+		}
+	}
+	if n > MaxMetadataKeys {
+		return p.Errorf("", nil, "metadata would have %d keys; at most %d are allowed", n, MaxMetadataKeys)
+	}
+	return nil
+}
+
+// MergeMetadata applies the update md to *into, after removing every key
+// first when clearFirst is set; it allocates the map only when an entry is added.
+func MergeMetadata(into *map[string]string, md map[string]string, clearFirst bool) {
+	if clearFirst {
+		clear(*into)
+	}
+	for k, v := range md {
+		if v == "" {
+			delete(*into, k)
+			continue
+		}
+		if *into == nil {
+			*into = make(map[string]string, len(md))
+		}
+		(*into)[k] = v
+	}
+}

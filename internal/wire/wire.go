@@ -1,0 +1,338 @@
+// Package wire decodes Stripe's request parameters strictly: every member of
+// every object is known, every value has the expected JSON type, and every
+// rejection is a *payrec.Error naming the parameter in Stripe's bracket form.
+//
+// The decoders never go through float64 and never panic on caller data.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/money"
+)
+
+// MaxString is Stripe's limit on the length of a string parameter, in
+// characters.
+const MaxString = 5000
+
+// Path is the name of a parameter being decoded, with the package that
+// decodes it for the messages of its errors.
+type Path struct {
+	pkg   string
+	param string
+}
+
+// Root returns the path of the top-level params object decoded by pkg.
+func Root(pkg string) Path { return Path{pkg: pkg} }
+
+// At returns the path of the parameter param (in bracket form) decoded by pkg.
+func At(pkg, param string) Path { return Path{pkg: pkg, param: param} }
+
+// Key returns the path of member k of p: "k" at the root, "p[k]" below it.
+func (p Path) Key(k string) Path {
+	if p.param == "" {
+		return Path{pkg: p.pkg, param: k}
+	}
+	return Path{pkg: p.pkg, param: p.param + "[" + k + "]"}
+}
+
+// String returns p in Stripe's bracket form.
+func (p Path) String() string { return p.param }
+
+// Errorf returns a parameter error for p whose cause is
+// payrec.ErrInvalidParameter, wrapping extra causes when given.
+func (p Path) Errorf(code string, cause error, format string, args ...any) error {
+	err := payrec.ErrInvalidParameter
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", payrec.ErrInvalidParameter, cause)
+	}
+	msg := p.pkg + ": " + fmt.Sprintf(format, args...)
+	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: p.param, Message: msg, Err: err}
+}
+
+// Missing reports that the required parameter p is absent.
+func (p Path) Missing() error {
+	return p.Errorf(payrec.CodeParameterMissing, nil, "missing required parameter %s", p.param)
+}
+
+// Unknown reports that p is not a parameter Stripe accepts there.
+func (p Path) Unknown() error {
+	return p.Errorf(payrec.CodeParameterUnknown, nil, "unknown parameter %s", p.param)
+}
+
+// IsNull reports whether the JSON value v is the literal null.
+func IsNull(v []byte) bool { return string(bytes.TrimSpace(v)) == "null" }
+
+// Object calls fn with each member of the JSON object data, in the order they
+// appear. A value that is not an object, a malformed document and a key that
+// appears twice are errors; so is any error fn returns, which ends the walk.
+func Object(data []byte, p Path, fn func(key string, value []byte) error) error {
+	if !json.Valid(data) {
+		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
+	}
+	i := skipSpace(data, 0)
+	if data[i] != '{' {
+		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
+	}
+	i = skipSpace(data, i+1)
+	var seen []string
+	for data[i] != '}' {
+		end := stringEnd(data, i)
+		key, err := unquote(data[i:end])
+		if err != nil {
+			return p.Errorf("", nil, "malformed key in %s", describe(p))
+		}
+		for _, k := range seen {
+			if k == key {
+				return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key).param)
+			}
+		}
+		seen = append(seen, key)
+		i = skipSpace(data, end)
+		i = skipSpace(data, i+1) // the colon
+		start := i
+		i = valueEnd(data, i)
+		if err := fn(key, data[start:i]); err != nil {
+			return err
+		}
+		i = skipSpace(data, i)
+		if data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return nil
+}
+
+// String decodes a JSON string of at most max characters.
+func String(v []byte, p Path, max int) (string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || v[0] != '"' {
+		return "", p.Errorf("", nil, "%s must be a string, got %s", p.param, kind(v))
+	}
+	s, err := unquote(v)
+	if err != nil {
+		return "", p.Errorf("", nil, "%s is not a valid JSON string", p.param)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p.param, n, max)
+	}
+	return s, nil
+}
+
+// Bool decodes a JSON boolean, or the strings "true" and "false" that form
+// parameters carry.
+func Bool(v []byte, p Path) (bool, error) {
+	switch string(bytes.TrimSpace(v)) {
+	case "true", `"true"`:
+		return true, nil
+	case "false", `"false"`:
+		return false, nil
+	}
+	return false, p.Errorf("", nil, "%s must be a boolean, got %s", p.param, kind(v))
+}
+
+// ErrNotPositive is the cause of a timestamp parameter that is zero or negative.
+var ErrNotPositive = errors.New("not a positive integer")
+
+// Timestamp decodes Unix seconds from a JSON integer or from a string holding
+// a decimal integer, as form parameters arrive. The value must be positive.
+func Timestamp(v []byte, p Path) (int64, error) {
+	v = bytes.TrimSpace(v)
+	digits := v
+	if len(v) >= 2 && v[0] == '"' {
+		s, err := unquote(v)
+		if err != nil {
+			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "%s is not a valid JSON string", p.param)
+		}
+		digits = []byte(s)
+	}
+	n, ok := parseInt(digits)
+	if !ok {
+		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil,
+			"invalid integer for %s: %s (want Unix seconds)", p.param, clip(v))
+	}
+	if n <= 0 {
+		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
+			"%s must be a positive Unix timestamp, got %d", p.param, n)
+	}
+	return n, nil
+}
+
+// parseInt accepts only what strconv.ParseInt accepts in base 10 without a
+// plus sign: no fraction, no exponent, no space.
+func parseInt(b []byte) (int64, bool) {
+	if len(b) == 0 || b[0] == '+' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// Amount decodes a Stripe amount hash {"currency","value"} and maps the money
+// package's field errors onto Stripe's codes and the bracket form of p.
+func Amount(v []byte, p Path) (money.Amount, error) {
+	var a money.Amount
+	if IsNull(v) {
+		return a, p.Errorf(payrec.CodeParameterMissing, nil, "%s must be an amount hash, got null", p.param)
+	}
+	err := a.UnmarshalJSON(v)
+	if err == nil {
+		return a, nil
+	}
+	var fe *money.FieldError
+	if !errors.As(err, &fe) || fe.Field == "" {
+		return a, p.Errorf("", err, "invalid amount for %s: %v", p.param, err)
+	}
+	q := p.Key(fe.Field)
+	code := ""
+	switch {
+	case errors.Is(err, money.ErrMissingField):
+		code = payrec.CodeParameterMissing
+	case errors.Is(err, money.ErrUnknownField):
+		code = payrec.CodeParameterUnknown
+	case errors.Is(err, money.ErrNotInteger), errors.Is(err, money.ErrOverflow):
+		code = payrec.CodeParameterInvalidInteger
+	}
+	return a, q.Errorf(code, err, "invalid %s: %v", q.param, err)
+}
+
+func describe(p Path) string {
+	if p.param == "" {
+		return "the parameters"
+	}
+	return p.param
+}
+
+// kind names the JSON type of v for messages.
+func kind(v []byte) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// clip quotes at most 40 bytes of v for a message.
+func clip(v []byte) string {
+	if len(v) > 40 {
+		return strconv.Quote(string(v[:40]) + "…")
+	}
+	return string(v)
+}
+
+func unquote(v []byte) (string, error) {
+	if len(v) >= 2 && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		return string(v[1 : len(v)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string starting at b[i].
+// b is known to be valid JSON.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// valueEnd returns the index just past the JSON value starting at b[i].
+// b is known to be valid JSON.
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = stringEnd(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(b) && !endsScalar(b[i]) {
+		i++
+	}
+	return i
+}
+
+func endsScalar(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+// CheckTimestamp rejects a negative timestamp as parameter_invalid_integer
+// and, when required, a zero one (the Go zero value: not given) as
+// parameter_missing.
+func CheckTimestamp(at int64, p Path, required bool) error {
+	switch {
+	case at == 0 && required:
+		return p.Missing()
+	case at < 0:
+		return p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
+			"%s must be a positive Unix timestamp, got %d", p.param, at)
+	}
+	return nil
+}
+
+// TextOK reports whether s may be stored as a string parameter: valid UTF-8
+// (JSON could not carry it otherwise, and a replay would differ) and at most
+// MaxString characters. It does not allocate.
+func TextOK(s string) bool {
+	return utf8.ValidString(s) && (len(s) <= MaxString || utf8.RuneCountInString(s) <= MaxString)
+}
+
+// CheckText reports why s is not TextOK, as a parameter error for p.
+func CheckText(s string, p Path) error {
+	if !utf8.ValidString(s) {
+		return p.Errorf("", nil, "%s is not valid UTF-8", p.param)
+	}
+	if n := utf8.RuneCountInString(s); n > MaxString {
+		return p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p.param, n, MaxString)
+	}
+	return nil
+}
