@@ -1,0 +1,248 @@
+package record_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"testing"
+
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/money"
+	"github.com/payrec/payrec/record"
+)
+
+var (
+	sinkErr    error
+	sinkRecord *record.Record
+	sinkBytes  []byte
+)
+
+// canonicalParams returns the canonical example's report_payment, decoded
+// from the checked-in log so that the benchmark starts from decoded params.
+func canonicalParams(b *testing.B) record.ReportPaymentParams {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "canonical.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := record.NewLogReader(bytes.NewReader(data)).Next()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e.Report.(record.ReportPaymentParams)
+}
+
+// batch is how many records a benchmark prepares, with the timer stopped,
+// before timing that many reports: the report under test consumes the state
+// it runs on, and stopping the timer once per batch keeps the overhead of
+// StopTimer out of the per-report figure. The collector is switched off
+// while the benchmark runs and run by hand after each batch is prepared, so
+// that it never runs during the timed reports on behalf of the untimed
+// setup.
+const batch = 1 << 12
+
+// BenchmarkReportPaymentAttemptFailed times the failure report alone on a
+// single-attempt pending record. Records are cloned from a template in
+// batches while the timer is stopped; allocations are counted only while it
+// runs.
+func BenchmarkReportPaymentAttemptFailed(b *testing.B) {
+	tmpl, err := record.ReportPayment(canonicalParams(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := record.ReportPaymentAttemptFailedParams{FailedAt: 1730253453}
+	recs := make([]*record.Record, batch)
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		j := i % batch
+		if j == 0 {
+			b.StopTimer()
+			for k := range recs {
+				recs[k] = tmpl.Clone()
+			}
+			runtime.GC()
+			b.StartTimer()
+		}
+		sinkErr = recs[j].ReportPaymentAttemptFailed(p)
+	}
+	b.StopTimer()
+	if sinkErr != nil {
+		b.Fatal(sinkErr)
+	}
+}
+
+// guaranteedWithRefunds returns a guaranteed record of 10^12 minor units
+// that already has n refunds of one unit each.
+func guaranteedWithRefunds(b *testing.B, n int) *record.Record {
+	b.Helper()
+	p := canonicalParams(b)
+	p.AmountRequested = money.New(1_000_000_000_000, money.MustParseCurrency("usd"))
+	p.Outcome = record.OutcomeGuaranteed
+	p.Guaranteed = record.GuaranteedParams{GuaranteedAt: 1730253453}
+	r, err := record.ReportPayment(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	one := money.New(1, money.MustParseCurrency("usd"))
+	for i := range n {
+		err := r.ReportRefund(record.ReportRefundParams{
+			Amount:           one,
+			ProcessorDetails: record.RefundProcessorDetails{RefundReference: "old_" + strconv.Itoa(i)},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return r
+}
+
+// BenchmarkReportRefund times partial refunds on a record that already has
+// 1 or 1000 refunds; the ratio of the two shows whether a refund scans the
+// history. Each clone of the template takes perClone refunds (so the
+// figure includes the amortised growth of the refund index), and a batch
+// holds few enough clones to stay in cache, as a record being worked on
+// would be.
+func BenchmarkReportRefund(b *testing.B) {
+	const perClone, clones = 64, 8
+	for _, earlier := range []int{1, 1000} {
+		b.Run("after="+strconv.Itoa(earlier), func(b *testing.B) {
+			tmpl := guaranteedWithRefunds(b, earlier)
+			one := money.New(1, money.MustParseCurrency("usd"))
+			params := make([]record.ReportRefundParams, perClone)
+			for i := range params {
+				params[i] = record.ReportRefundParams{
+					Amount:           one,
+					ProcessorDetails: record.RefundProcessorDetails{RefundReference: "new_" + strconv.Itoa(i)},
+				}
+			}
+			recs := make([]*record.Record, clones)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				j := i % (perClone * clones)
+				if j == 0 {
+					b.StopTimer()
+					for k := range recs {
+						recs[k] = tmpl.Clone()
+					}
+					b.StartTimer()
+				}
+				sinkErr = recs[j/perClone].ReportRefund(params[j%perClone])
+			}
+			b.StopTimer()
+			if sinkErr != nil {
+				b.Fatal(sinkErr)
+			}
+		})
+	}
+}
+
+// thousandReportLog writes a report log of exactly 1000 reports on one
+// record: creation, 301 failed attempts (the first and 300 retries), a
+// guaranteed retry, then partial refunds.
+func thousandReportLog(b *testing.B) []byte {
+	b.Helper()
+	p := canonicalParams(b)
+	var buf bytes.Buffer
+	w := record.NewLogWriter(&buf)
+	id := p.ID
+	n := 0
+	write := func(rep record.Report) {
+		if err := w.Write(id, rep); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	write(p)
+	at := p.InitiatedAt
+	write(record.ReportPaymentAttemptFailedParams{FailedAt: at})
+	for i := range 301 {
+		at++
+		write(record.ReportPaymentAttemptParams{
+			AttemptID:            "par_retry_" + strconv.Itoa(i),
+			Created:              at,
+			InitiatedAt:          at,
+			PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "newpay"}},
+		})
+		if i < 300 {
+			write(record.ReportPaymentAttemptFailedParams{FailedAt: at})
+		}
+	}
+	write(record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: at})
+	one := money.New(1, money.MustParseCurrency("usd"))
+	for i := 0; n < 1000; i++ {
+		write(record.ReportRefundParams{
+			Amount:           one,
+			ProcessorDetails: record.RefundProcessorDetails{RefundReference: "re_" + strconv.Itoa(i)},
+		})
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkReplayLog1000 replays a 1000-report log (decoding every line
+// and applying it) and reports the throughput in reports per second.
+func BenchmarkReplayLog1000(b *testing.B) {
+	log := thousandReportLog(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(log)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := record.ReplayLog(bufio.NewReader(bytes.NewReader(log)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkRecord = r
+	}
+	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "reports/s")
+}
+
+// BenchmarkMarshalCanonical times json.Marshal of the canonical record
+// after its failure report.
+func BenchmarkMarshalCanonical(b *testing.B) {
+	r, err := record.ReportPayment(canonicalParams(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: 1730253453}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkBytes, sinkErr = json.Marshal(r)
+	}
+}
+
+// BenchmarkAppendJSONCanonical times AppendJSON into a reused buffer, the
+// path the payrec command takes.
+func BenchmarkAppendJSONCanonical(b *testing.B) {
+	r, err := record.ReportPayment(canonicalParams(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf = r.AppendJSON(buf[:0])
+	}
+	sinkBytes = buf
+}
+
+// BenchmarkReportPayment times creating the canonical record from params
+// already decoded.
+func BenchmarkReportPayment(b *testing.B) {
+	p := canonicalParams(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkRecord, sinkErr = record.ReportPayment(p)
+	}
+}

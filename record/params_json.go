@@ -1,0 +1,446 @@
+package record
+
+import (
+	"encoding/json"
+
+	"github.com/payrec/payrec/internal/wire"
+)
+
+// The params types decode from JSON whose keys are Stripe's parameter names,
+// nested as Stripe nests them, and encode back to the same shape (what the
+// report log holds). Decoding is strict: an unknown key at any level is a
+// parameter_unknown error naming it in bracket form, a value of the wrong
+// JSON type is an error naming it, and required parameters must be present.
+// Timestamps are Unix seconds, as JSON integers or as strings of decimal
+// digits (form parameters arrive as strings). Stripe's expand parameter is
+// accepted and ignored: it changes only what Stripe's response embeds.
+// null for an optional parameter means it was not given. Values are checked
+// against the rules of the report when it is applied, not when decoded.
+
+// UnmarshalJSON decodes report_payment's parameters (plus id, attempt_id,
+// created and livemode).
+func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentParams
+	var seen fieldSet
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		q := root.Key(key)
+		seen.add(key)
+		switch key {
+		case "id":
+			return decodeString(val, q, &v.ID)
+		case "attempt_id":
+			return decodeString(val, q, &v.AttemptID)
+		case "created":
+			return decodeTime(val, q, &v.Created)
+		case "livemode":
+			if wire.IsNull(val) {
+				return nil
+			}
+			b, err := wire.Bool(val, q)
+			v.Livemode = b
+			return err
+		case "amount_requested":
+			a, err := wire.Amount(val, q)
+			v.AmountRequested = a
+			return err
+		case "initiated_at":
+			return decodeTime(val, q, &v.InitiatedAt)
+		case "payment_method_details":
+			return v.PaymentMethodDetails.UnmarshalParam(val, key)
+		case "processor_details":
+			return v.ProcessorDetails.UnmarshalParam(val, key)
+		case "customer_details":
+			return v.CustomerDetails.UnmarshalParam(val, key)
+		case "customer_presence":
+			return decodePresence(val, q, &v)
+		case "shipping_details":
+			return v.ShippingDetails.UnmarshalParam(val, key)
+		case "outcome":
+			return decodeOutcome(val, q, &v.Outcome)
+		case "guaranteed":
+			return decodeGuaranteed(val, q, &v.Guaranteed)
+		case "failed":
+			return decodeFailed(val, q, &v.Failed)
+		case "description":
+			return decodeString(val, q, &v.Description)
+		case "metadata":
+			return decodeMetadata(val, q, &v.Metadata, &v.ClearMetadata)
+		case "expand":
+			return decodeExpand(val, q)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		err = seen.require("id", "attempt_id", "created", "amount_requested", "initiated_at", "payment_method_details")
+	}
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes report_payment_attempt's parameters (plus
+// attempt_id and created).
+func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentAttemptParams
+	var seen fieldSet
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		q := root.Key(key)
+		seen.add(key)
+		switch key {
+		case "attempt_id":
+			return decodeString(val, q, &v.AttemptID)
+		case "created":
+			return decodeTime(val, q, &v.Created)
+		case "initiated_at":
+			return decodeTime(val, q, &v.InitiatedAt)
+		case "payment_method_details":
+			return v.PaymentMethodDetails.UnmarshalParam(val, key)
+		case "shipping_details":
+			return v.ShippingDetails.UnmarshalParam(val, key)
+		case "outcome":
+			return decodeOutcome(val, q, &v.Outcome)
+		case "guaranteed":
+			return decodeGuaranteed(val, q, &v.Guaranteed)
+		case "failed":
+			return decodeFailed(val, q, &v.Failed)
+		case "description":
+			return decodeString(val, q, &v.Description)
+		case "metadata":
+			return decodeMetadata(val, q, &v.Metadata, &v.ClearMetadata)
+		case "expand":
+			return decodeExpand(val, q)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		err = seen.require("attempt_id", "created", "initiated_at")
+	}
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes report_payment_attempt_failed's parameters.
+func (p *ReportPaymentAttemptFailedParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentAttemptFailedParams
+	err := decodeSettle(data, "failed_at", &v.FailedAt, &v.Metadata, &v.ClearMetadata)
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes report_payment_attempt_guaranteed's parameters.
+func (p *ReportPaymentAttemptGuaranteedParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentAttemptGuaranteedParams
+	err := decodeSettle(data, "guaranteed_at", &v.GuaranteedAt, &v.Metadata, &v.ClearMetadata)
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes report_payment_attempt_canceled's parameters.
+func (p *ReportPaymentAttemptCanceledParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentAttemptCanceledParams
+	err := decodeSettle(data, "canceled_at", &v.CanceledAt, &v.Metadata, &v.ClearMetadata)
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// decodeSettle decodes the shared shape of the failed, guaranteed and
+// canceled reports: one required timestamp and metadata.
+func decodeSettle(data []byte, timeKey string, at *int64, md *map[string]string, clear *bool) error {
+	var seen fieldSet
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		q := root.Key(key)
+		seen.add(key)
+		switch key {
+		case timeKey:
+			return decodeTime(val, q, at)
+		case "metadata":
+			return decodeMetadata(val, q, md, clear)
+		case "expand":
+			return decodeExpand(val, q)
+		}
+		return q.Unknown()
+	})
+	if err != nil {
+		return err
+	}
+	return seen.require(timeKey)
+}
+
+// UnmarshalJSON decodes report_payment_attempt_informational's parameters;
+// "description": "" and "shipping_details": "" clear those fields.
+func (p *ReportPaymentAttemptInformationalParams) UnmarshalJSON(data []byte) error {
+	var v ReportPaymentAttemptInformationalParams
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		q := root.Key(key)
+		switch key {
+		case "customer_details":
+			return v.CustomerDetails.UnmarshalParam(val, key)
+		case "shipping_details":
+			if isEmptyString(val) {
+				v.ClearShippingDetails = true
+				return nil
+			}
+			return v.ShippingDetails.UnmarshalParam(val, key)
+		case "description":
+			if err := decodeString(val, q, &v.Description); err != nil {
+				return err
+			}
+			v.ClearDescription = isEmptyString(val)
+			return nil
+		case "metadata":
+			return decodeMetadata(val, q, &v.Metadata, &v.ClearMetadata)
+		case "expand":
+			return decodeExpand(val, q)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+// UnmarshalJSON decodes report_refund's parameters; outcome must be
+// "refunded" and processor_details with its refund_reference is required.
+func (p *ReportRefundParams) UnmarshalJSON(data []byte) error {
+	var v ReportRefundParams
+	var seen fieldSet
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		q := root.Key(key)
+		seen.add(key)
+		switch key {
+		case "outcome":
+			var s string
+			if err := decodeString(val, q, &s); err != nil {
+				return err
+			}
+			if s != "refunded" {
+				return q.Errorf("", nil, "invalid outcome %q (want refunded)", s)
+			}
+			return nil
+		case "amount":
+			if wire.IsNull(val) {
+				return nil
+			}
+			a, err := wire.Amount(val, q)
+			v.Amount = a
+			return err
+		case "initiated_at":
+			return decodeTime(val, q, &v.InitiatedAt)
+		case "processor_details":
+			return decodeRefundProcessor(val, q, &v.ProcessorDetails)
+		case "refunded":
+			if wire.IsNull(val) {
+				return nil
+			}
+			return decodeTimeHash(val, q, "refunded_at", &v.Refunded.RefundedAt)
+		case "metadata":
+			return decodeMetadata(val, q, &v.Metadata, &v.ClearMetadata)
+		case "expand":
+			return decodeExpand(val, q)
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		err = seen.require("outcome", "processor_details")
+	}
+	if err == nil {
+		*p = v
+	}
+	return err
+}
+
+func decodeRefundProcessor(val []byte, p wire.Path, dst *RefundProcessorDetails) error {
+	var v RefundProcessorDetails
+	var seen fieldSet
+	err := wire.Object(val, p, func(key string, val []byte) error {
+		q := p.Key(key)
+		seen.add(key)
+		switch key {
+		case "type":
+			return decodeString(val, q, &v.Type)
+		case "custom":
+			var inner fieldSet
+			err := wire.Object(val, q, func(k string, val []byte) error {
+				inner.add(k)
+				if k != "refund_reference" {
+					return q.Key(k).Unknown()
+				}
+				return decodeString(val, q.Key(k), &v.RefundReference)
+			})
+			if err == nil {
+				err = inner.requireAt(q, "refund_reference")
+			}
+			return err
+		}
+		return q.Unknown()
+	})
+	if err == nil {
+		err = seen.requireAt(p, "type", "custom")
+	}
+	if err == nil && v.Type != "custom" {
+		err = p.Key("type").Errorf("", nil, "unknown processor type %q (only \"custom\" is defined)", v.Type)
+	}
+	if err == nil {
+		*dst = v
+	}
+	return err
+}
+
+// fieldSet records which members of an object were present, to report the
+// first missing required one in the order the endpoint lists them.
+type fieldSet []string
+
+func (s *fieldSet) add(k string) { *s = append(*s, k) }
+
+func (s fieldSet) has(k string) bool {
+	for _, have := range s {
+		if have == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (s fieldSet) require(keys ...string) error { return s.requireAt(root, keys...) }
+
+func (s fieldSet) requireAt(p wire.Path, keys ...string) error {
+	for _, k := range keys {
+		if !s.has(k) {
+			return p.Key(k).Missing()
+		}
+	}
+	return nil
+}
+
+// decodeString decodes a string parameter; null means not given.
+func decodeString(val []byte, p wire.Path, dst *string) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	s, err := wire.String(val, p, wire.MaxString)
+	if err == nil {
+		*dst = s
+	}
+	return err
+}
+
+func isEmptyString(val []byte) bool { return string(val) == `""` }
+
+// decodeTime decodes a timestamp parameter; null means not given (a
+// required one is then reported missing when the report is applied).
+func decodeTime(val []byte, p wire.Path, dst *int64) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	n, err := wire.Timestamp(val, p)
+	if err == nil {
+		*dst = n
+	}
+	return err
+}
+
+// decodeTimeHash decodes a hash such as {"failed_at": …} holding one
+// required timestamp.
+func decodeTimeHash(val []byte, p wire.Path, key string, dst *int64) error {
+	var seen fieldSet
+	err := wire.Object(val, p, func(k string, val []byte) error {
+		seen.add(k)
+		if k != key {
+			return p.Key(k).Unknown()
+		}
+		return decodeTime(val, p.Key(k), dst)
+	})
+	if err == nil {
+		err = seen.requireAt(p, key)
+	}
+	return err
+}
+
+func decodeGuaranteed(val []byte, p wire.Path, dst *GuaranteedParams) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	return decodeTimeHash(val, p, "guaranteed_at", &dst.GuaranteedAt)
+}
+
+func decodeFailed(val []byte, p wire.Path, dst *FailedParams) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	return decodeTimeHash(val, p, "failed_at", &dst.FailedAt)
+}
+
+func decodeOutcome(val []byte, p wire.Path, dst *Outcome) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	var s string
+	if err := decodeString(val, p, &s); err != nil {
+		return err
+	}
+	switch s {
+	case "guaranteed":
+		*dst = OutcomeGuaranteed
+	case "failed":
+		*dst = OutcomeFailed
+	default:
+		return p.Errorf("", nil, "invalid outcome %q (want guaranteed or failed)", s)
+	}
+	return nil
+}
+
+func decodePresence(val []byte, p wire.Path, v *ReportPaymentParams) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	var s string
+	if err := decodeString(val, p, &s); err != nil {
+		return err
+	}
+	if err := v.CustomerPresence.UnmarshalText([]byte(s)); err != nil {
+		return p.Errorf("", nil, "invalid customer_presence %q (want on_session or off_session)", s)
+	}
+	return nil
+}
+
+// decodeMetadata decodes a metadata hash of strings, or "" meaning clear
+// every key. Entry rules are checked when the report is applied.
+func decodeMetadata(val []byte, p wire.Path, dst *map[string]string, clear *bool) error {
+	if wire.IsNull(val) {
+		return nil
+	}
+	if isEmptyString(val) {
+		*clear = true
+		return nil
+	}
+	m := make(map[string]string)
+	err := wire.Object(val, p, func(k string, val []byte) error {
+		s, err := wire.String(val, p.Key(k), wire.MaxMetadataValue)
+		m[k] = s
+		return err
+	})
+	if err == nil {
+		*dst = m
+	}
+	return err
+}
+
+// decodeExpand accepts Stripe's expand parameter, an array of strings, and
+// ignores it.
+func decodeExpand(val []byte, p wire.Path) error {
+	var list []string
+	if err := json.Unmarshal(val, &list); err != nil {
+		return p.Errorf("", nil, "expand must be an array of strings")
+	}
+	return nil
+}

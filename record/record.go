@@ -1,0 +1,169 @@
+package record
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/wire"
+	"github.com/payrec/payrec/money"
+)
+
+const pkg = "record"
+
+// Record is one logical payment: what Stripe calls a payment_record. It owns
+// its attempts (the latest last) and its refunds, and changes only through
+// the seven report operations, each of which either applies in full or
+// returns an error and leaves the record exactly as it was.
+//
+// A Record is not safe for concurrent mutation: guard it with a lock, or
+// give each goroutine its own Clone. Its amounts, payment method, shipping,
+// customer and processor details are those of its latest attempt; its
+// description and metadata are its own.
+//
+// The zero Record has no attempt and rejects every report; records are made
+// with ReportPayment or Replay.
+type Record struct {
+	id          string
+	created     int64
+	livemode    bool
+	description string
+	metadata    map[string]string
+
+	// attempts starts as first[:1] so that a record with one attempt costs
+	// a single allocation.
+	attempts []attempt.Attempt
+	first    [1]attempt.Attempt
+
+	refunds  []Refund
+	byRefRef map[string]int // refund reference → index in refunds
+
+	version uint64
+}
+
+// Refund is one reported refund of a record.
+type Refund struct {
+	Attempt     string       // the ID of the attempt refunded
+	Amount      money.Amount // the amount refunded
+	Reference   string       // the processor's refund reference
+	InitiatedAt int64        // Unix seconds, 0 when not reported
+	RefundedAt  int64        // Unix seconds, 0 when not reported
+
+	// amountGiven tells a webhook retry (same reference, amount omitted
+	// again) from a conflicting report.
+	amountGiven bool
+}
+
+// NewID returns a new random record ID: "pr_" and 14 base-62 characters from
+// crypto/rand.
+func NewID() string { return wire.NewID("pr_") }
+
+// ID returns the record's ID.
+func (r *Record) ID() string { return r.id }
+
+// Created returns when the record was created, in Unix seconds.
+func (r *Record) Created() int64 { return r.created }
+
+// Livemode reports whether the record moved real money.
+func (r *Record) Livemode() bool { return r.livemode }
+
+// Version counts the reports the record has accepted: 1 after ReportPayment,
+// one more for each accepted report after it. A rejected report leaves it
+// unchanged.
+func (r *Record) Version() uint64 { return r.version }
+
+// Description returns the record's description, "" when it has none.
+func (r *Record) Description() string { return r.description }
+
+// Metadata returns a copy of the record's metadata (never nil).
+func (r *Record) Metadata() map[string]string {
+	m := make(map[string]string, len(r.metadata))
+	maps.Copy(m, r.metadata)
+	return m
+}
+
+// NumAttempts returns how many attempts the record has.
+func (r *Record) NumAttempts() int { return len(r.attempts) }
+
+// Attempts returns copies of the record's attempts, oldest first.
+func (r *Record) Attempts() []attempt.Attempt {
+	out := make([]attempt.Attempt, len(r.attempts))
+	for i := range r.attempts {
+		out[i] = r.attempts[i].Clone()
+	}
+	return out
+}
+
+// LatestAttempt returns a copy of the latest attempt, and false for the zero
+// Record.
+func (r *Record) LatestAttempt() (attempt.Attempt, bool) {
+	if len(r.attempts) == 0 {
+		return attempt.Attempt{}, false
+	}
+	return r.attempts[len(r.attempts)-1].Clone(), true
+}
+
+// Refunds returns the record's refunds, oldest first.
+func (r *Record) Refunds() []Refund { return slices.Clone(r.refunds) }
+
+// latest returns the latest attempt, or nil for the zero Record.
+func (r *Record) latest() *attempt.Attempt {
+	if len(r.attempts) == 0 {
+		return nil
+	}
+	return &r.attempts[len(r.attempts)-1]
+}
+
+// amount returns one of the latest attempt's buckets, or the zero Amount.
+func (r *Record) amount(f func(*attempt.Attempt) money.Amount) money.Amount {
+	if a := r.latest(); a != nil {
+		return f(a)
+	}
+	return money.Amount{}
+}
+
+// AmountRequested returns the amount the payment asks for.
+func (r *Record) AmountRequested() money.Amount { return r.amount((*attempt.Attempt).Requested) }
+
+// AmountGuaranteed returns the latest attempt's guaranteed, unrefunded amount.
+func (r *Record) AmountGuaranteed() money.Amount { return r.amount((*attempt.Attempt).Guaranteed) }
+
+// AmountFailed returns the latest attempt's failed amount.
+func (r *Record) AmountFailed() money.Amount { return r.amount((*attempt.Attempt).Failed) }
+
+// AmountCanceled returns the latest attempt's canceled amount.
+func (r *Record) AmountCanceled() money.Amount { return r.amount((*attempt.Attempt).Canceled) }
+
+// AmountRefunded returns the latest attempt's refunded amount.
+func (r *Record) AmountRefunded() money.Amount { return r.amount((*attempt.Attempt).Refunded) }
+
+// Clone returns a copy of r that shares no memory with it. The copy keeps
+// the original's spare room for refunds, so that the next report on it costs
+// what it would have cost on the original.
+func (r *Record) Clone() *Record {
+	c := &Record{
+		id:          r.id,
+		created:     r.created,
+		livemode:    r.livemode,
+		description: r.description,
+		metadata:    maps.Clone(r.metadata),
+		version:     r.version,
+	}
+	if r.refunds != nil {
+		c.refunds = append(make([]Refund, 0, cap(r.refunds)), r.refunds...)
+		c.byRefRef = make(map[string]int, cap(r.refunds))
+		maps.Copy(c.byRefRef, r.byRefRef)
+	}
+	switch len(r.attempts) {
+	case 0:
+	case 1:
+		c.first[0] = r.attempts[0].Clone()
+		c.attempts = c.first[:]
+	default:
+		c.attempts = make([]attempt.Attempt, len(r.attempts))
+		for i := range r.attempts {
+			c.attempts[i] = r.attempts[i].Clone()
+		}
+	}
+	return c
+}

@@ -1,0 +1,434 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/wire"
+)
+
+// Report is one of the seven params types: a report that a record can
+// Apply and a report log can hold. The interface is sealed: only this
+// package's params types implement it.
+type Report interface {
+	// Op returns the name of the endpoint the report belongs to, such as
+	// "report_payment_attempt_failed"; it is the op of a report log line.
+	Op() string
+	report()
+}
+
+// The endpoint names, as Report.Op returns them and report logs spell them.
+const (
+	OpReportPayment                     = "report_payment"
+	OpReportPaymentAttempt              = "report_payment_attempt"
+	OpReportPaymentAttemptFailed        = "report_payment_attempt_failed"
+	OpReportPaymentAttemptGuaranteed    = "report_payment_attempt_guaranteed"
+	OpReportPaymentAttemptCanceled      = "report_payment_attempt_canceled"
+	OpReportPaymentAttemptInformational = "report_payment_attempt_informational"
+	OpReportRefund                      = "report_refund"
+)
+
+// Op returns "report_payment".
+func (ReportPaymentParams) Op() string { return OpReportPayment }
+
+// Op returns "report_payment_attempt".
+func (ReportPaymentAttemptParams) Op() string { return OpReportPaymentAttempt }
+
+// Op returns "report_payment_attempt_failed".
+func (ReportPaymentAttemptFailedParams) Op() string { return OpReportPaymentAttemptFailed }
+
+// Op returns "report_payment_attempt_guaranteed".
+func (ReportPaymentAttemptGuaranteedParams) Op() string { return OpReportPaymentAttemptGuaranteed }
+
+// Op returns "report_payment_attempt_canceled".
+func (ReportPaymentAttemptCanceledParams) Op() string { return OpReportPaymentAttemptCanceled }
+
+// Op returns "report_payment_attempt_informational".
+func (ReportPaymentAttemptInformationalParams) Op() string {
+	return OpReportPaymentAttemptInformational
+}
+
+// Op returns "report_refund".
+func (ReportRefundParams) Op() string { return OpReportRefund }
+
+func (ReportPaymentParams) report()                     {}
+func (ReportPaymentAttemptParams) report()              {}
+func (ReportPaymentAttemptFailedParams) report()        {}
+func (ReportPaymentAttemptGuaranteedParams) report()    {}
+func (ReportPaymentAttemptCanceledParams) report()      {}
+func (ReportPaymentAttemptInformationalParams) report() {}
+func (ReportRefundParams) report()                      {}
+
+// Apply applies rep to r with the operation it names. A ReportPaymentParams
+// creates records and cannot be applied to one (ErrRecordExists; also
+// ErrDuplicate when it is the report that created r). A nil Report is a
+// parameter error.
+func (r *Record) Apply(rep Report) error {
+	switch p := rep.(type) {
+	case ReportPaymentParams:
+		return r.recreate(&p)
+	case ReportPaymentAttemptParams:
+		return r.ReportPaymentAttempt(p)
+	case ReportPaymentAttemptFailedParams:
+		return r.ReportPaymentAttemptFailed(p)
+	case ReportPaymentAttemptGuaranteedParams:
+		return r.ReportPaymentAttemptGuaranteed(p)
+	case ReportPaymentAttemptCanceledParams:
+		return r.ReportPaymentAttemptCanceled(p)
+	case ReportPaymentAttemptInformationalParams:
+		return r.ReportPaymentAttemptInformational(p)
+	case ReportRefundParams:
+		return r.ReportRefund(p)
+	}
+	return root.Errorf("", nil, "cannot apply a nil report")
+}
+
+// recreate rejects a report_payment applied to an existing record.
+func (r *Record) recreate(p *ReportPaymentParams) error {
+	var err error = ErrRecordExists
+	if len(r.attempts) > 0 && p.ID == r.id && p.AttemptID == r.attempts[0].ID() && p.Created == r.created {
+		err = duplicateOf(err)
+	}
+	return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "id", Err: err,
+		Message: fmt.Sprintf("record: record %q already exists", r.id)}
+}
+
+// Replay rebuilds a record from its reports: the first must be the
+// ReportPaymentParams that created it, the others are applied in order.
+// Replaying the reports a record accepted gives a record equal to it (same
+// JSON, same Version). The first rejected report ends the replay; its error
+// says which report it was.
+func Replay(reports ...Report) (*Record, error) {
+	if len(reports) == 0 {
+		return nil, root.Errorf("", nil, "replay needs at least the report_payment that creates the record")
+	}
+	first, ok := reports[0].(ReportPaymentParams)
+	if !ok {
+		return nil, root.Errorf("", nil, "replay must start with report_payment, not %s", opOf(reports[0]))
+	}
+	r, err := ReportPayment(first)
+	if err != nil {
+		return nil, annotate(err, "replay report 1 (report_payment)")
+	}
+	for i, rep := range reports[1:] {
+		if err := r.Apply(rep); err != nil {
+			return nil, annotate(err, fmt.Sprintf("replay report %d (%s)", i+2, opOf(rep)))
+		}
+	}
+	return r, nil
+}
+
+func opOf(rep Report) string {
+	if rep == nil {
+		return "nil"
+	}
+	return rep.Op()
+}
+
+// Entry is one line of a report log: the ID of the record a report is for
+// (empty for report_payment, whose params carry the new record's ID) and
+// the report itself.
+type Entry struct {
+	ID     string
+	Report Report
+}
+
+// RecordID returns the ID of the record e is about: e.ID, or the new
+// record's ID for a report_payment.
+func (e Entry) RecordID() string {
+	if p, ok := e.Report.(ReportPaymentParams); ok {
+		return p.ID
+	}
+	return e.ID
+}
+
+// MarshalJSON encodes e as a report log line:
+// {"op":"<endpoint>","id":"<record id>","params":{…}}, without id for
+// report_payment.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	if e.Report == nil {
+		return nil, root.Errorf("", nil, "cannot encode a log entry without a report")
+	}
+	params, err := e.Report.(jsonMarshaler).MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	b := append(make([]byte, 0, len(params)+64), `{"op":`...)
+	b = wire.AppendString(b, e.Report.Op())
+	if _, create := e.Report.(ReportPaymentParams); !create {
+		b = wire.AppendString(append(b, `,"id":`...), e.ID)
+	}
+	b = append(append(b, `,"params":`...), params...)
+	return append(b, '}'), nil
+}
+
+type jsonMarshaler interface{ MarshalJSON() ([]byte, error) }
+
+// UnmarshalJSON decodes a report log line strictly: op and params are
+// required, id is required except for report_payment (where it must be
+// absent), and no other key is allowed.
+func (e *Entry) UnmarshalJSON(data []byte) error {
+	var op, id string
+	var params []byte
+	var seen fieldSet
+	err := wire.Object(data, root, func(key string, val []byte) error {
+		seen.add(key)
+		switch key {
+		case "op":
+			return decodeString(val, root.Key(key), &op)
+		case "id":
+			return decodeString(val, root.Key(key), &id)
+		case "params":
+			params = val
+			return nil
+		}
+		return root.Key(key).Unknown()
+	})
+	if err == nil {
+		err = seen.require("op", "params")
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := newReport(op)
+	if err != nil {
+		return err
+	}
+	_, create := rep.(*ReportPaymentParams)
+	switch {
+	case create && seen.has("id"):
+		return root.Key("id").Errorf("", nil, "a report_payment line carries its record ID in params.id, not id")
+	case !create && id == "":
+		return root.Key("id").Missing()
+	}
+	if err := rep.(jsonUnmarshaler).UnmarshalJSON(params); err != nil {
+		return prefixParam(err, "params")
+	}
+	*e = Entry{ID: id, Report: deref(rep)}
+	return nil
+}
+
+type jsonUnmarshaler interface{ UnmarshalJSON([]byte) error }
+
+// newReport returns a pointer to a zero params value for op.
+func newReport(op string) (any, error) {
+	switch op {
+	case OpReportPayment:
+		return new(ReportPaymentParams), nil
+	case OpReportPaymentAttempt:
+		return new(ReportPaymentAttemptParams), nil
+	case OpReportPaymentAttemptFailed:
+		return new(ReportPaymentAttemptFailedParams), nil
+	case OpReportPaymentAttemptGuaranteed:
+		return new(ReportPaymentAttemptGuaranteedParams), nil
+	case OpReportPaymentAttemptCanceled:
+		return new(ReportPaymentAttemptCanceledParams), nil
+	case OpReportPaymentAttemptInformational:
+		return new(ReportPaymentAttemptInformationalParams), nil
+	case OpReportRefund:
+		return new(ReportRefundParams), nil
+	}
+	return nil, root.Key("op").Errorf("", nil, "unknown op %q", op)
+}
+
+func deref(p any) Report {
+	switch p := p.(type) {
+	case *ReportPaymentParams:
+		return *p
+	case *ReportPaymentAttemptParams:
+		return *p
+	case *ReportPaymentAttemptFailedParams:
+		return *p
+	case *ReportPaymentAttemptGuaranteedParams:
+		return *p
+	case *ReportPaymentAttemptCanceledParams:
+		return *p
+	case *ReportPaymentAttemptInformationalParams:
+		return *p
+	case *ReportRefundParams:
+		return *p
+	}
+	return nil
+}
+
+// prefixParam nests the param of a parameter error under outer:
+// "failed_at" becomes "params[failed_at]".
+func prefixParam(err error, outer string) error {
+	var pe *payrec.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	c := *pe
+	if c.Param == "" {
+		c.Param = outer
+	} else {
+		i := len(c.Param)
+		if j := bytes.IndexByte([]byte(c.Param), '['); j >= 0 {
+			i = j
+		}
+		c.Param = outer + "[" + c.Param[:i] + "]" + c.Param[i:]
+	}
+	return &c
+}
+
+// MaxLogLine is the longest report log line a LogReader accepts, in bytes.
+const MaxLogLine = 1 << 20
+
+// LogReader reads a report log: JSON lines, one Entry each. It streams,
+// holding one line at a time, and keeps going after a bad line — malformed,
+// not an entry, or longer than MaxLogLine — so that a caller can report it
+// and carry on.
+type LogReader struct {
+	br   *bufio.Reader
+	buf  []byte
+	line int
+	err  error // io.EOF or a read error: the reader is done
+}
+
+// NewLogReader returns a LogReader reading from r.
+func NewLogReader(r io.Reader) *LogReader {
+	return &LogReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Line returns the number of the line Next read last, counting from 1.
+func (lr *LogReader) Line() int { return lr.line }
+
+// ErrLineTooLong is the cause of a report log line longer than MaxLogLine.
+var ErrLineTooLong = errors.New("record: report log line too long")
+
+// Next reads the next non-blank line. It returns io.EOF at the end of the
+// log; a *payrec.Error whose message names the line number for a line that
+// is not a valid entry (the next call reads on); and an error of the
+// underlying reader, which it returns again on every later call.
+func (lr *LogReader) Next() (Entry, error) {
+	for lr.err == nil {
+		b, tooLong, err := lr.readLine()
+		if err != nil {
+			lr.err = err
+			if err != io.EOF {
+				lr.err = fmt.Errorf("record: reading the report log after line %d: %w", lr.line, err)
+			}
+			if len(b) == 0 && !tooLong {
+				break
+			}
+		}
+		lr.line++
+		if tooLong {
+			return Entry{}, &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong,
+				Message: fmt.Sprintf("record: report log line %d: longer than %d bytes", lr.line, MaxLogLine)}
+		}
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
+			continue
+		}
+		var e Entry
+		if err := e.UnmarshalJSON(b); err != nil {
+			return Entry{}, annotate(err, lineContext(lr.line))
+		}
+		return e, nil
+	}
+	return Entry{}, lr.err
+}
+
+// readLine returns the next line without its newline. A line longer than
+// MaxLogLine is read to its end and dropped (tooLong). err is io.EOF when
+// the log ends, possibly after a last line without a newline.
+func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
+	lr.buf = lr.buf[:0]
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if !tooLong {
+			if len(lr.buf)+len(frag) > MaxLogLine+1 { // +1: the newline
+				tooLong, lr.buf = true, lr.buf[:0]
+			} else {
+				lr.buf = append(lr.buf, frag...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimSuffix(lr.buf, []byte{'\n'}), tooLong, err
+	}
+}
+
+func lineContext(line int) string { return "report log line " + strconv.Itoa(line) }
+
+// annotate returns err with its message prefixed by "record: <context>: ",
+// keeping the Stripe fields and the causes of the *payrec.Error it carries.
+func annotate(err error, context string) error {
+	var pe *payrec.Error
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("record: %s: %w", context, err)
+	}
+	c := *pe
+	c.Message = "record: " + context + ": " + pe.Message
+	return &c
+}
+
+// LogWriter writes a report log, one JSON line per entry.
+type LogWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+// NewLogWriter returns a LogWriter writing to w. It does not buffer beyond
+// one line: wrap w in a bufio.Writer for throughput.
+func NewLogWriter(w io.Writer) *LogWriter { return &LogWriter{w: w} }
+
+// Write writes one log line for rep, a report on the record with ID id (id
+// is ignored for a ReportPaymentParams, which names its record).
+func (lw *LogWriter) Write(id string, rep Report) error {
+	line, err := Entry{ID: id, Report: rep}.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	lw.buf = append(append(lw.buf[:0], line...), '\n')
+	_, err = lw.w.Write(lw.buf)
+	return err
+}
+
+// ReplayLog rebuilds one record from a report log that holds only its
+// reports, the first being its report_payment. A line whose id names
+// another record is an error (ErrRecordMismatch), as is any malformed or
+// rejected line; the error names the line.
+func ReplayLog(r io.Reader) (*Record, error) {
+	lr := NewLogReader(r)
+	var rec *Record
+	for {
+		e, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			p, ok := e.Report.(ReportPaymentParams)
+			if !ok {
+				return nil, root.Errorf("", nil, "report log line %d: the log must start with report_payment, not %s",
+					lr.Line(), e.Report.Op())
+			}
+			if rec, err = ReportPayment(p); err != nil {
+				return nil, annotate(err, lineContext(lr.Line()))
+			}
+			continue
+		}
+		if e.RecordID() != rec.id {
+			return nil, &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceMissing, Param: "id",
+				Err:     ErrRecordMismatch,
+				Message: fmt.Sprintf("record: report log line %d: it names record %q, not %q", lr.Line(), e.RecordID(), rec.id)}
+		}
+		if err := rec.Apply(e.Report); err != nil {
+			return nil, annotate(err, lineContext(lr.Line()))
+		}
+	}
+	if rec == nil {
+		return nil, root.Errorf("", nil, "the report log is empty")
+	}
+	return rec, nil
+}

@@ -1,0 +1,453 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/wire"
+	"github.com/payrec/payrec/money"
+)
+
+// Parameter paths are built once: building "a[b]" allocates, and the
+// report operations are benchmarked.
+var (
+	root             = wire.Root(pkg)
+	pathRefundRef    = root.Key("processor_details").Key("custom").Key("refund_reference")
+	pathRefundType   = root.Key("processor_details").Key("type")
+	pathRefundedAt   = root.Key("refunded").Key("refunded_at")
+	pathAmountCur    = root.Key("amount").Key("currency")
+	pathAmountValue  = root.Key("amount").Key("value")
+	pathGuaranteedAt = root.Key("guaranteed").Key("guaranteed_at")
+	pathFailedAt     = root.Key("failed").Key("failed_at")
+)
+
+// ReportPayment creates a record and its first attempt from p. The attempt
+// is pending, or already guaranteed or failed when p.Outcome says so with the
+// matching timestamp hash. Parameter errors name the first offending
+// parameter; nothing is created on error.
+func ReportPayment(p ReportPaymentParams) (*Record, error) {
+	r := new(Record)
+	if err := r.create(&p); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Record) create(p *ReportPaymentParams) error {
+	if err := wire.CheckID(p.ID, root.Key("id")); err != nil {
+		return err
+	}
+	if err := wire.CheckID(p.AttemptID, root.Key("attempt_id")); err != nil {
+		return err
+	}
+	if p.PaymentMethodDetails.IsZero() {
+		return root.Key("payment_method_details").Missing()
+	}
+	if err := checkExclusive(len(p.Metadata) > 0, p.ClearMetadata, "metadata"); err != nil {
+		return err
+	}
+	a, err := attempt.New(attempt.Init{
+		ID:                   p.AttemptID,
+		PaymentRecord:        p.ID,
+		Created:              p.Created,
+		InitiatedAt:          p.InitiatedAt,
+		Livemode:             p.Livemode,
+		Requested:            p.AmountRequested,
+		PaymentMethodDetails: p.PaymentMethodDetails,
+		ShippingDetails:      p.ShippingDetails,
+		CustomerDetails:      p.CustomerDetails,
+		CustomerPresence:     p.CustomerPresence,
+		ProcessorDetails:     p.ProcessorDetails,
+		Description:          p.Description,
+		Metadata:             p.Metadata,
+	})
+	if err != nil {
+		return err
+	}
+	if err := settleNew(&a, p.Outcome, p.Guaranteed, p.Failed); err != nil {
+		return err
+	}
+	*r = Record{
+		id:          p.ID,
+		created:     p.Created,
+		livemode:    p.Livemode,
+		description: p.Description,
+		version:     1,
+	}
+	r.first[0] = a
+	r.attempts = r.first[:]
+	wire.MergeMetadata(&r.metadata, p.Metadata, false)
+	return nil
+}
+
+// settleNew applies the outcome of a report that creates an attempt. The
+// outcome and its timestamp hash must agree: an outcome without its hash, or
+// a hash for another outcome, is a parameter error.
+func settleNew(a *attempt.Attempt, o Outcome, g GuaranteedParams, f FailedParams) error {
+	var (
+		ev payrec.Event
+		at int64
+		q  wire.Path
+	)
+	switch o {
+	case 0:
+		if g != (GuaranteedParams{}) {
+			return root.Key("guaranteed").Errorf("", nil, "guaranteed is given without outcome=guaranteed")
+		}
+		if f != (FailedParams{}) {
+			return root.Key("failed").Errorf("", nil, "failed is given without outcome=failed")
+		}
+		return nil
+	case OutcomeGuaranteed:
+		if f != (FailedParams{}) {
+			return root.Key("failed").Errorf("", nil, "failed is given with outcome=guaranteed")
+		}
+		ev, at, q = payrec.Guarantee, g.GuaranteedAt, pathGuaranteedAt
+	case OutcomeFailed:
+		if g != (GuaranteedParams{}) {
+			return root.Key("guaranteed").Errorf("", nil, "guaranteed is given with outcome=failed")
+		}
+		ev, at, q = payrec.Fail, f.FailedAt, pathFailedAt
+	default:
+		return root.Key("outcome").Errorf("", nil, "invalid outcome %s (want guaranteed or failed)", o)
+	}
+	if err := checkOutcomeTime(a, at, q); err != nil {
+		return err
+	}
+	return a.Transition(ev, at)
+}
+
+// checkOutcomeTime checks a required outcome timestamp against the attempt.
+func checkOutcomeTime(a *attempt.Attempt, at int64, p wire.Path) error {
+	if err := wire.CheckTimestamp(at, p, true); err != nil {
+		return err
+	}
+	if at < a.InitiatedAt() {
+		return p.Errorf("", nil, "%s %d is before the attempt's initiated_at %d", p, at, a.InitiatedAt())
+	}
+	return nil
+}
+
+// checkExclusive rejects an update that both sets and clears param.
+func checkExclusive(set, clear bool, param string) error {
+	if set && clear {
+		return root.Key(param).Errorf(payrec.CodeParametersExclusive, nil,
+			"%s cannot be cleared and set in the same report", param)
+	}
+	return nil
+}
+
+// checkMetadata checks a metadata update against the record's metadata.
+func (r *Record) checkMetadata(md map[string]string, clear bool) error {
+	if err := checkExclusive(len(md) > 0, clear, "metadata"); err != nil {
+		return err
+	}
+	into := r.metadata
+	if clear {
+		into = nil
+	}
+	return wire.CheckMetadata(md, into, root.Key("metadata"))
+}
+
+// errNoAttempt rejects reports on the zero Record.
+func errNoAttempt() error {
+	return stateError(payrec.ErrInvalidTransition, "record: the record has no attempt; create records with ReportPayment")
+}
+
+// ReportPaymentAttempt adds a new attempt, the record's latest from now on.
+// It is rejected while the latest attempt is pending (ErrAttemptPending) and
+// once the record has guaranteed funds (ErrFundsGuaranteed). The new attempt
+// asks for the record's requested amount and keeps the customer and
+// processor details of the attempt before it.
+func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
+	prev := r.latest()
+	if prev == nil {
+		return errNoAttempt()
+	}
+	if err := wire.CheckID(p.AttemptID, root.Key("attempt_id")); err != nil {
+		return err
+	}
+	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
+		return err
+	}
+	a, err := attempt.New(attempt.Init{
+		ID:                   p.AttemptID,
+		PaymentRecord:        r.id,
+		Created:              p.Created,
+		InitiatedAt:          p.InitiatedAt,
+		Livemode:             r.livemode,
+		Requested:            prev.Requested(),
+		PaymentMethodDetails: p.PaymentMethodDetails,
+		ShippingDetails:      p.ShippingDetails,
+		CustomerDetails:      prev.CustomerDetails(),
+		CustomerPresence:     prev.CustomerPresence(),
+		ProcessorDetails:     prev.ProcessorDetails(),
+		Description:          p.Description,
+		Metadata:             p.Metadata,
+	})
+	if err != nil {
+		return err
+	}
+	if err := settleNew(&a, p.Outcome, p.Guaranteed, p.Failed); err != nil {
+		return err
+	}
+	for i := range r.attempts {
+		if r.attempts[i].ID() != p.AttemptID {
+			continue
+		}
+		err := error(ErrDuplicateAttemptID)
+		if i == len(r.attempts)-1 && prev.InitiatedAt() == p.InitiatedAt {
+			err = duplicateOf(err)
+		}
+		return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id", Err: err,
+			Message: fmt.Sprintf("record: attempt_id %q is already an attempt of %s", p.AttemptID, r.id)}
+	}
+	switch prev.State() {
+	case payrec.Pending:
+		return stateError(ErrAttemptPending,
+			"record: cannot report a new attempt on %s: its latest attempt %s is still pending (%s requested)",
+			r.id, prev.ID(), prev.Requested())
+	case payrec.Guaranteed:
+		return stateError(ErrFundsGuaranteed,
+			"record: cannot report a new attempt on %s: attempt %s was guaranteed at %d (%s guaranteed, %s refunded)",
+			r.id, prev.ID(), prev.GuaranteedAt(), prev.Guaranteed(), prev.Refunded())
+	}
+	r.attempts = append(r.attempts, a)
+	if p.Description != "" {
+		r.description = p.Description
+	}
+	wire.MergeMetadata(&r.metadata, p.Metadata, p.ClearMetadata)
+	r.version++
+	return nil
+}
+
+// ReportPaymentAttemptFailed marks the latest attempt failed at p.FailedAt
+// and merges p.Metadata into the record's. It is rejected when the latest
+// attempt is already guaranteed [Stripe], failed or canceled [modeled], and
+// when FailedAt precedes the attempt's initiated_at.
+func (r *Record) ReportPaymentAttemptFailed(p ReportPaymentAttemptFailedParams) error {
+	return r.settle(payrec.Fail, p.FailedAt, p.Metadata, p.ClearMetadata)
+}
+
+// ReportPaymentAttemptGuaranteed marks the latest attempt guaranteed at
+// p.GuaranteedAt. It is rejected when the latest attempt is not pending.
+func (r *Record) ReportPaymentAttemptGuaranteed(p ReportPaymentAttemptGuaranteedParams) error {
+	return r.settle(payrec.Guarantee, p.GuaranteedAt, p.Metadata, p.ClearMetadata)
+}
+
+// ReportPaymentAttemptCanceled marks the latest attempt canceled at
+// p.CanceledAt. It is rejected when the latest attempt is not pending.
+func (r *Record) ReportPaymentAttemptCanceled(p ReportPaymentAttemptCanceledParams) error {
+	return r.settle(payrec.Cancel, p.CanceledAt, p.Metadata, p.ClearMetadata)
+}
+
+// settle applies a lifecycle event to the latest attempt: parameters first,
+// then the lifecycle, then the change, which can no longer fail.
+func (r *Record) settle(e payrec.Event, at int64, md map[string]string, clear bool) error {
+	a := r.latest()
+	if a == nil {
+		return errNoAttempt()
+	}
+	if err := checkOutcomeTime(a, at, root.Key(attempt.TimeParam(e))); err != nil {
+		return err
+	}
+	if err := r.checkMetadata(md, clear); err != nil {
+		return err
+	}
+	if err := a.Transition(e, at); err != nil {
+		return r.lifecycleError(a, e, at, err)
+	}
+	wire.MergeMetadata(&r.metadata, md, clear)
+	r.version++
+	return nil
+}
+
+// lifecycleError explains why the latest attempt a cannot take event e at
+// time at, and marks an exact repeat of the report that settled it.
+func (r *Record) lifecycleError(a *attempt.Attempt, e payrec.Event, at int64, err error) error {
+	var te *payrec.TransitionError
+	if !errors.As(err, &te) {
+		return err
+	}
+	if a.State() == e.Target() && a.OutcomeAt() == at {
+		return stateError(duplicateOf(te), "record: duplicate report: the latest attempt %s of %s was already %s at %d",
+			a.ID(), r.id, a.State(), at)
+	}
+	return stateError(te, "record: cannot %s the latest attempt %s of %s: it was %s at %d%s",
+		e, a.ID(), r.id, a.State(), a.OutcomeAt(), holding(a))
+}
+
+// holding describes the money a settled attempt holds, for messages.
+func holding(a *attempt.Attempt) string {
+	switch a.State() {
+	case payrec.Guaranteed:
+		return fmt.Sprintf(" (%s guaranteed, %s refunded)", a.Guaranteed(), a.Refunded())
+	case payrec.Failed:
+		return fmt.Sprintf(" (%s failed)", a.Failed())
+	case payrec.Canceled:
+		return fmt.Sprintf(" (%s canceled)", a.Canceled())
+	}
+	return ""
+}
+
+// ReportPaymentAttemptInformational updates what the record says about the
+// payment without changing its state: customer and shipping details of the
+// latest attempt, and the record's description and metadata.
+func (r *Record) ReportPaymentAttemptInformational(p ReportPaymentAttemptInformationalParams) error {
+	a := r.latest()
+	if a == nil {
+		return errNoAttempt()
+	}
+	if err := checkExclusive(!p.ShippingDetails.IsZero(), p.ClearShippingDetails, "shipping_details"); err != nil {
+		return err
+	}
+	if err := checkExclusive(p.Description != "", p.ClearDescription, "description"); err != nil {
+		return err
+	}
+	if err := checkDescription(p.Description); err != nil {
+		return err
+	}
+	if err := p.CustomerDetails.Check("customer_details"); err != nil {
+		return err
+	}
+	if err := p.ShippingDetails.Check("shipping_details"); err != nil {
+		return err
+	}
+	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
+		return err
+	}
+	if !p.CustomerDetails.IsZero() {
+		a.SetCustomerDetails(p.CustomerDetails)
+	}
+	if p.ClearShippingDetails || !p.ShippingDetails.IsZero() {
+		a.SetShippingDetails(p.ShippingDetails)
+	}
+	if p.ClearDescription || p.Description != "" {
+		r.description = p.Description
+	}
+	wire.MergeMetadata(&r.metadata, p.Metadata, p.ClearMetadata)
+	r.version++
+	return nil
+}
+
+func checkDescription(s string) error {
+	if !wire.TextOK(s) {
+		return wire.CheckText(s, root.Key("description"))
+	}
+	return nil
+}
+
+// ReportRefund refunds p.Amount (by default all that is left) of the latest
+// attempt's guaranteed funds. The refund reference is required and unique
+// in the record; the latest attempt must be guaranteed
+// (ErrNoGuaranteedFunds) with at least p.Amount left (ErrRefundExceeds).
+// A report that repeats an earlier refund's reference and amount is a
+// duplicate (ErrDuplicate); the same reference with another amount is a
+// conflict (ErrDuplicateRefundReference only).
+func (r *Record) ReportRefund(p ReportRefundParams) error {
+	a := r.latest()
+	if a == nil {
+		return errNoAttempt()
+	}
+	amountGiven := p.Amount != (money.Amount{})
+	if amountGiven {
+		if !p.Amount.IsValid() {
+			return pathAmountCur.Missing()
+		}
+		if cur := a.Requested().Currency(); p.Amount.Currency() != cur {
+			return pathAmountCur.Errorf("", money.ErrCurrencyMismatch,
+				"cannot refund %s from a record in %s", p.Amount, cur)
+		}
+		if !p.Amount.IsPositive() {
+			return pathAmountValue.Errorf(payrec.CodeAmountTooSmall, nil,
+				"refund amount must be positive, got %s", p.Amount)
+		}
+	}
+	if err := wire.CheckTimestamp(p.InitiatedAt, root.Key("initiated_at"), false); err != nil {
+		return err
+	}
+	if p.ProcessorDetails.Type != "" && p.ProcessorDetails.Type != attempt.ProcessorTypeCustom {
+		return pathRefundType.Errorf("", nil, "unknown processor type %q (only %q is defined)",
+			p.ProcessorDetails.Type, attempt.ProcessorTypeCustom)
+	}
+	ref := pathRefundRef
+	if p.ProcessorDetails.RefundReference == "" {
+		return ref.Missing()
+	}
+	if !wire.TextOK(p.ProcessorDetails.RefundReference) {
+		return wire.CheckText(p.ProcessorDetails.RefundReference, ref)
+	}
+	refundedAt := pathRefundedAt
+	if err := wire.CheckTimestamp(p.Refunded.RefundedAt, refundedAt, false); err != nil {
+		return err
+	}
+	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
+		return err
+	}
+	if i, ok := r.byRefRef[p.ProcessorDetails.RefundReference]; ok {
+		return r.refundConflict(&r.refunds[i], amountGiven, p.Amount, ref)
+	}
+	if a.State() != payrec.Guaranteed {
+		return stateError(ErrNoGuaranteedFunds,
+			"record: cannot refund %s: its latest attempt %s is %s; only guaranteed funds can be refunded",
+			r.id, a.ID(), a.State())
+	}
+	if p.Refunded.RefundedAt != 0 && p.Refunded.RefundedAt < a.GuaranteedAt() {
+		return refundedAt.Errorf("", nil, "%s %d is before the attempt's guaranteed_at %d",
+			refundedAt, p.Refunded.RefundedAt, a.GuaranteedAt())
+	}
+	left := a.Guaranteed()
+	amt := p.Amount
+	if !amountGiven {
+		amt = left
+	}
+	if left.IsZero() {
+		what := "the rest of " + r.id
+		if amountGiven {
+			what = amt.String() + " on " + r.id
+		}
+		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: attempt.RefundExceedsCause(left),
+			Message: fmt.Sprintf("record: cannot refund %s: nothing is left to refund (attempt %s: %s guaranteed, all of it refunded)",
+				what, a.ID(), a.Requested())}
+	}
+	if amt.Value() > left.Value() {
+		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: ErrRefundExceeds,
+			Message: fmt.Sprintf("record: cannot refund %s: only %s guaranteed remains on %s (%s already refunded)",
+				amt, left, r.id, a.Refunded())}
+	}
+	if err := a.Refund(amt); err != nil {
+		return err // unreachable: every condition of Refund was checked above
+	}
+	if r.byRefRef == nil {
+		r.byRefRef = make(map[string]int)
+	}
+	r.byRefRef[p.ProcessorDetails.RefundReference] = len(r.refunds)
+	r.refunds = append(r.refunds, Refund{
+		Attempt:     a.ID(),
+		Amount:      amt,
+		Reference:   p.ProcessorDetails.RefundReference,
+		InitiatedAt: p.InitiatedAt,
+		RefundedAt:  p.Refunded.RefundedAt,
+		amountGiven: amountGiven,
+	})
+	wire.MergeMetadata(&r.metadata, p.Metadata, p.ClearMetadata)
+	r.version++
+	return nil
+}
+
+// refundConflict rejects a refund whose reference is taken, marking it a
+// duplicate when it repeats the earlier refund's amount (or, like it, omits
+// the amount).
+func (r *Record) refundConflict(prev *Refund, amountGiven bool, amt money.Amount, ref wire.Path) error {
+	same := prev.amountGiven == amountGiven && (!amountGiven || prev.Amount == amt)
+	if same {
+		return &payrec.Error{Type: payrec.ErrorType, Param: ref.String(), Err: duplicateOf(ErrDuplicateRefundReference),
+			Message: fmt.Sprintf("record: duplicate report: refund %q of %s was already reported on %s",
+				prev.Reference, prev.Amount, r.id)}
+	}
+	return &payrec.Error{Type: payrec.ErrorType, Param: ref.String(), Err: ErrDuplicateRefundReference,
+		Message: fmt.Sprintf("record: refund reference %q is already used on %s by a refund of %s",
+			prev.Reference, r.id, prev.Amount)}
+}
