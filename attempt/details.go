@@ -72,7 +72,7 @@ func (a *Address) decode(data []byte, p wire.Path) error {
 		return nil
 	}
 	var v Address
-	err := wire.Object(data, p, func(key string, val []byte) error {
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		var dst *string
 		switch key {
 		case "city":
@@ -88,9 +88,9 @@ func (a *Address) decode(data []byte, p wire.Path) error {
 		case "state":
 			dst = &v.State
 		default:
-			return p.Key(key).Unknown()
+			return q.Unknown()
 		}
-		return nullableString(val, p.Key(key), dst)
+		return nullableString(val, q, dst)
 	})
 	if err == nil {
 		*a = v
@@ -154,8 +154,7 @@ func (d *BillingDetails) decode(data []byte, p wire.Path) error {
 		return nil
 	}
 	var v BillingDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "address":
 			return v.Address.decode(val, q)
@@ -219,8 +218,7 @@ func (d *CustomDetails) decode(data []byte, p wire.Path) error {
 		return nil
 	}
 	var v CustomDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "display_name":
 			return nullableString(val, q, &v.DisplayName)
@@ -334,7 +332,7 @@ func (d PaymentMethodDetails) Check(param string) error {
 		if k == TypeCustom || !IsPaymentMethodType(k) {
 			return q.Unknown()
 		}
-		if err := wire.Object(d.Other[k], q, func(string, []byte) error { return nil }); err != nil {
+		if err := wire.Object(d.Other[k], q, func(string, []byte, wire.Path) error { return nil }); err != nil {
 			return err
 		}
 	}
@@ -397,8 +395,7 @@ func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
 		return nil
 	}
 	var v PaymentMethodDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "type":
 			return nullableString(val, q, &v.Type)
@@ -415,7 +412,7 @@ func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
 		if wire.IsNull(val) {
 			return nil
 		}
-		if err := wire.Object(val, q, func(string, []byte) error { return nil }); err != nil {
+		if err := wire.Object(val, q, func(string, []byte, wire.Path) error { return nil }); err != nil {
 			return err
 		}
 		if v.Other == nil {
@@ -496,8 +493,7 @@ func (d *ShippingDetails) UnmarshalParam(data []byte, param string) error {
 		return nil
 	}
 	var v ShippingDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "address":
 			return v.Address.decode(val, q)
@@ -568,8 +564,7 @@ func (d *CustomerDetails) UnmarshalParam(data []byte, param string) error {
 		return nil
 	}
 	var v CustomerDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "customer":
 			return nullableString(val, q, &v.Customer)
@@ -638,8 +633,7 @@ func (d *ProcessorDetails) UnmarshalParam(data []byte, param string) error {
 		return nil
 	}
 	var v ProcessorDetails
-	err := wire.Object(data, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "type":
 			return nullableString(val, q, &v.Type)
@@ -648,12 +642,12 @@ func (d *ProcessorDetails) UnmarshalParam(data []byte, param string) error {
 				return nil
 			}
 			hasRef := false
-			err := wire.Object(val, q, func(k string, val []byte) error {
+			err := wire.Object(val, q, func(k string, val []byte, kq wire.Path) error {
 				if k != "payment_reference" {
-					return q.Key(k).Unknown()
+					return kq.Unknown()
 				}
 				hasRef = true
-				return nullableString(val, q.Key(k), &v.PaymentReference)
+				return nullableString(val, kq, &v.PaymentReference)
 			})
 			if err == nil && !hasRef {
 				return q.Key("payment_reference").Missing()

@@ -445,7 +445,7 @@ func ExampleReplay() {
 	// Output:
 	// 3 7.00 USD 3.00 USD
 	// true
-	// record: replay report 4 (report_payment_attempt_failed): record: cannot fail the latest attempt par_replay of pr_replay: it was guaranteed at 1730211400 (7.00 USD guaranteed, 3.00 USD refunded)
+	// record: replay report 4 (report_payment_attempt_failed): cannot fail the latest attempt par_replay of pr_replay: it was guaranteed at 1730211400 (7.00 USD guaranteed, 3.00 USD refunded)
 }
 
 func ExampleLogWriter() {

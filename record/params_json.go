@@ -19,11 +19,12 @@ import (
 
 // UnmarshalJSON decodes report_payment's parameters (plus id, attempt_id,
 // created and livemode).
-func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error {
+func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error { return p.decode(data, root) }
+
+func (p *ReportPaymentParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentParams
 	var seen fieldSet
-	err := wire.Object(data, root, func(key string, val []byte) error {
-		q := root.Key(key)
+	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case "id":
@@ -46,15 +47,15 @@ func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error {
 		case "initiated_at":
 			return decodeTime(val, q, &v.InitiatedAt)
 		case "payment_method_details":
-			return v.PaymentMethodDetails.UnmarshalParam(val, key)
+			return v.PaymentMethodDetails.UnmarshalParam(val, q.String())
 		case "processor_details":
-			return v.ProcessorDetails.UnmarshalParam(val, key)
+			return v.ProcessorDetails.UnmarshalParam(val, q.String())
 		case "customer_details":
-			return v.CustomerDetails.UnmarshalParam(val, key)
+			return v.CustomerDetails.UnmarshalParam(val, q.String())
 		case "customer_presence":
 			return decodePresence(val, q, &v)
 		case "shipping_details":
-			return v.ShippingDetails.UnmarshalParam(val, key)
+			return v.ShippingDetails.UnmarshalParam(val, q.String())
 		case "outcome":
 			return decodeOutcome(val, q, &v.Outcome)
 		case "guaranteed":
@@ -71,7 +72,7 @@ func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error {
 		return q.Unknown()
 	})
 	if err == nil {
-		err = seen.require("id", "attempt_id", "created", "amount_requested", "initiated_at", "payment_method_details")
+		err = seen.requireAt(at, "id", "attempt_id", "created", "amount_requested", "initiated_at", "payment_method_details")
 	}
 	if err == nil {
 		*p = v
@@ -81,11 +82,12 @@ func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON decodes report_payment_attempt's parameters (plus
 // attempt_id and created).
-func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error {
+func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error { return p.decode(data, root) }
+
+func (p *ReportPaymentAttemptParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptParams
 	var seen fieldSet
-	err := wire.Object(data, root, func(key string, val []byte) error {
-		q := root.Key(key)
+	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case "attempt_id":
@@ -95,9 +97,9 @@ func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error {
 		case "initiated_at":
 			return decodeTime(val, q, &v.InitiatedAt)
 		case "payment_method_details":
-			return v.PaymentMethodDetails.UnmarshalParam(val, key)
+			return v.PaymentMethodDetails.UnmarshalParam(val, q.String())
 		case "shipping_details":
-			return v.ShippingDetails.UnmarshalParam(val, key)
+			return v.ShippingDetails.UnmarshalParam(val, q.String())
 		case "outcome":
 			return decodeOutcome(val, q, &v.Outcome)
 		case "guaranteed":
@@ -114,7 +116,7 @@ func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error {
 		return q.Unknown()
 	})
 	if err == nil {
-		err = seen.require("attempt_id", "created", "initiated_at")
+		err = seen.requireAt(at, "attempt_id", "created", "initiated_at")
 	}
 	if err == nil {
 		*p = v
@@ -124,8 +126,12 @@ func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON decodes report_payment_attempt_failed's parameters.
 func (p *ReportPaymentAttemptFailedParams) UnmarshalJSON(data []byte) error {
+	return p.decode(data, root)
+}
+
+func (p *ReportPaymentAttemptFailedParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptFailedParams
-	err := decodeSettle(data, "failed_at", &v.FailedAt, &v.Metadata, &v.ClearMetadata)
+	err := decodeSettle(data, at, "failed_at", &v.FailedAt, &v.Metadata, &v.ClearMetadata)
 	if err == nil {
 		*p = v
 	}
@@ -134,8 +140,12 @@ func (p *ReportPaymentAttemptFailedParams) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON decodes report_payment_attempt_guaranteed's parameters.
 func (p *ReportPaymentAttemptGuaranteedParams) UnmarshalJSON(data []byte) error {
+	return p.decode(data, root)
+}
+
+func (p *ReportPaymentAttemptGuaranteedParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptGuaranteedParams
-	err := decodeSettle(data, "guaranteed_at", &v.GuaranteedAt, &v.Metadata, &v.ClearMetadata)
+	err := decodeSettle(data, at, "guaranteed_at", &v.GuaranteedAt, &v.Metadata, &v.ClearMetadata)
 	if err == nil {
 		*p = v
 	}
@@ -144,8 +154,12 @@ func (p *ReportPaymentAttemptGuaranteedParams) UnmarshalJSON(data []byte) error 
 
 // UnmarshalJSON decodes report_payment_attempt_canceled's parameters.
 func (p *ReportPaymentAttemptCanceledParams) UnmarshalJSON(data []byte) error {
+	return p.decode(data, root)
+}
+
+func (p *ReportPaymentAttemptCanceledParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptCanceledParams
-	err := decodeSettle(data, "canceled_at", &v.CanceledAt, &v.Metadata, &v.ClearMetadata)
+	err := decodeSettle(data, at, "canceled_at", &v.CanceledAt, &v.Metadata, &v.ClearMetadata)
 	if err == nil {
 		*p = v
 	}
@@ -154,14 +168,13 @@ func (p *ReportPaymentAttemptCanceledParams) UnmarshalJSON(data []byte) error {
 
 // decodeSettle decodes the shared shape of the failed, guaranteed and
 // canceled reports: one required timestamp and metadata.
-func decodeSettle(data []byte, timeKey string, at *int64, md *map[string]string, clear *bool) error {
+func decodeSettle(data []byte, p wire.Path, timeKey string, ts *int64, md *map[string]string, clear *bool) error {
 	var seen fieldSet
-	err := wire.Object(data, root, func(key string, val []byte) error {
-		q := root.Key(key)
+	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case timeKey:
-			return decodeTime(val, q, at)
+			return decodeTime(val, q, ts)
 		case "metadata":
 			return decodeMetadata(val, q, md, clear)
 		case "expand":
@@ -172,24 +185,27 @@ func decodeSettle(data []byte, timeKey string, at *int64, md *map[string]string,
 	if err != nil {
 		return err
 	}
-	return seen.require(timeKey)
+	return seen.requireAt(p, timeKey)
 }
 
 // UnmarshalJSON decodes report_payment_attempt_informational's parameters;
 // "description": "" and "shipping_details": "" clear those fields.
 func (p *ReportPaymentAttemptInformationalParams) UnmarshalJSON(data []byte) error {
+	return p.decode(data, root)
+}
+
+func (p *ReportPaymentAttemptInformationalParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptInformationalParams
-	err := wire.Object(data, root, func(key string, val []byte) error {
-		q := root.Key(key)
+	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "customer_details":
-			return v.CustomerDetails.UnmarshalParam(val, key)
+			return v.CustomerDetails.UnmarshalParam(val, q.String())
 		case "shipping_details":
 			if isEmptyString(val) {
 				v.ClearShippingDetails = true
 				return nil
 			}
-			return v.ShippingDetails.UnmarshalParam(val, key)
+			return v.ShippingDetails.UnmarshalParam(val, q.String())
 		case "description":
 			if err := decodeString(val, q, &v.Description); err != nil {
 				return err
@@ -211,11 +227,12 @@ func (p *ReportPaymentAttemptInformationalParams) UnmarshalJSON(data []byte) err
 
 // UnmarshalJSON decodes report_refund's parameters; outcome must be
 // "refunded" and processor_details with its refund_reference is required.
-func (p *ReportRefundParams) UnmarshalJSON(data []byte) error {
+func (p *ReportRefundParams) UnmarshalJSON(data []byte) error { return p.decode(data, root) }
+
+func (p *ReportRefundParams) decode(data []byte, at wire.Path) error {
 	var v ReportRefundParams
 	var seen fieldSet
-	err := wire.Object(data, root, func(key string, val []byte) error {
-		q := root.Key(key)
+	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case "outcome":
@@ -251,7 +268,7 @@ func (p *ReportRefundParams) UnmarshalJSON(data []byte) error {
 		return q.Unknown()
 	})
 	if err == nil {
-		err = seen.require("outcome", "processor_details")
+		err = seen.requireAt(at, "outcome", "processor_details")
 	}
 	if err == nil {
 		*p = v
@@ -262,20 +279,19 @@ func (p *ReportRefundParams) UnmarshalJSON(data []byte) error {
 func decodeRefundProcessor(val []byte, p wire.Path, dst *RefundProcessorDetails) error {
 	var v RefundProcessorDetails
 	var seen fieldSet
-	err := wire.Object(val, p, func(key string, val []byte) error {
-		q := p.Key(key)
+	err := wire.Object(val, p, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case "type":
 			return decodeString(val, q, &v.Type)
 		case "custom":
 			var inner fieldSet
-			err := wire.Object(val, q, func(k string, val []byte) error {
+			err := wire.Object(val, q, func(k string, val []byte, kq wire.Path) error {
 				inner.add(k)
 				if k != "refund_reference" {
-					return q.Key(k).Unknown()
+					return kq.Unknown()
 				}
-				return decodeString(val, q.Key(k), &v.RefundReference)
+				return decodeString(val, kq, &v.RefundReference)
 			})
 			if err == nil {
 				err = inner.requireAt(q, "refund_reference")
@@ -298,12 +314,23 @@ func decodeRefundProcessor(val []byte, p wire.Path, dst *RefundProcessorDetails)
 
 // fieldSet records which members of an object were present, to report the
 // first missing required one in the order the endpoint lists them.
-type fieldSet []string
+// Its keys are held inline: decoding a line allocates no list of them.
+type fieldSet struct {
+	keys [24]string
+	n    int
+}
 
-func (s *fieldSet) add(k string) { *s = append(*s, k) }
+// add records k; an object with more members than fieldSet holds has been
+// rejected by then for an unknown or repeated key.
+func (s *fieldSet) add(k string) {
+	if s.n < len(s.keys) {
+		s.keys[s.n] = k
+		s.n++
+	}
+}
 
-func (s fieldSet) has(k string) bool {
-	for _, have := range s {
+func (s *fieldSet) has(k string) bool {
+	for _, have := range s.keys[:s.n] {
 		if have == k {
 			return true
 		}
@@ -311,9 +338,7 @@ func (s fieldSet) has(k string) bool {
 	return false
 }
 
-func (s fieldSet) require(keys ...string) error { return s.requireAt(root, keys...) }
-
-func (s fieldSet) requireAt(p wire.Path, keys ...string) error {
+func (s *fieldSet) requireAt(p wire.Path, keys ...string) error {
 	for _, k := range keys {
 		if !s.has(k) {
 			return p.Key(k).Missing()
@@ -353,12 +378,12 @@ func decodeTime(val []byte, p wire.Path, dst *int64) error {
 // required timestamp.
 func decodeTimeHash(val []byte, p wire.Path, key string, dst *int64) error {
 	var seen fieldSet
-	err := wire.Object(val, p, func(k string, val []byte) error {
+	err := wire.Object(val, p, func(k string, val []byte, q wire.Path) error {
 		seen.add(k)
 		if k != key {
-			return p.Key(k).Unknown()
+			return q.Unknown()
 		}
-		return decodeTime(val, p.Key(k), dst)
+		return decodeTime(val, q, dst)
 	})
 	if err == nil {
 		err = seen.requireAt(p, key)
@@ -424,8 +449,8 @@ func decodeMetadata(val []byte, p wire.Path, dst *map[string]string, clear *bool
 		return nil
 	}
 	m := make(map[string]string)
-	err := wire.Object(val, p, func(k string, val []byte) error {
-		s, err := wire.String(val, p.Key(k), wire.MaxMetadataValue)
+	err := wire.Object(val, p, func(k string, val []byte, q wire.Path) error {
+		s, err := wire.String(val, q, wire.MaxMetadataValue)
 		m[k] = s
 		return err
 	})

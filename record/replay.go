@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/internal/wire"
@@ -171,109 +172,91 @@ type jsonMarshaler interface{ MarshalJSON() ([]byte, error) }
 
 // UnmarshalJSON decodes a report log line strictly: op and params are
 // required, id is required except for report_payment (where it must be
-// absent), and no other key is allowed.
+// absent), and no other key is allowed. A parameter error names the
+// parameter inside params: "params[failed_at]".
 func (e *Entry) UnmarshalJSON(data []byte) error {
 	var op, id string
 	var params []byte
+	var paramsAt wire.Path
 	var seen fieldSet
-	err := wire.Object(data, root, func(key string, val []byte) error {
+	line := wire.Document(pkg, "the log line")
+	err := wire.Object(data, line, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
 		switch key {
 		case "op":
-			return decodeString(val, root.Key(key), &op)
+			return decodeString(val, q, &op)
 		case "id":
-			return decodeString(val, root.Key(key), &id)
+			return decodeString(val, q, &id)
 		case "params":
-			params = val
+			params, paramsAt = val, q
 			return nil
 		}
-		return root.Key(key).Unknown()
+		return q.Unknown()
 	})
 	if err == nil {
-		err = seen.require("op", "params")
+		err = seen.requireAt(line, "op", "params")
 	}
 	if err != nil {
 		return err
 	}
-	rep, err := newReport(op)
-	if err != nil {
-		return err
+	if !opNames[op] {
+		return line.Key("op").Errorf("", nil, "unknown op %q", op)
 	}
-	_, create := rep.(*ReportPaymentParams)
+	create := op == OpReportPayment
 	switch {
 	case create && seen.has("id"):
-		return root.Key("id").Errorf("", nil, "a report_payment line carries its record ID in params.id, not id")
+		return line.Key("id").Errorf("", nil, "a report_payment line carries its record ID in params.id, not id")
 	case !create && id == "":
-		return root.Key("id").Missing()
+		return line.Key("id").Missing()
 	}
-	if err := rep.(jsonUnmarshaler).UnmarshalJSON(params); err != nil {
-		return prefixParam(err, "params")
-	}
-	*e = Entry{ID: id, Report: deref(rep)}
-	return nil
-}
-
-type jsonUnmarshaler interface{ UnmarshalJSON([]byte) error }
-
-// newReport returns a pointer to a zero params value for op.
-func newReport(op string) (any, error) {
-	switch op {
-	case OpReportPayment:
-		return new(ReportPaymentParams), nil
-	case OpReportPaymentAttempt:
-		return new(ReportPaymentAttemptParams), nil
-	case OpReportPaymentAttemptFailed:
-		return new(ReportPaymentAttemptFailedParams), nil
-	case OpReportPaymentAttemptGuaranteed:
-		return new(ReportPaymentAttemptGuaranteedParams), nil
-	case OpReportPaymentAttemptCanceled:
-		return new(ReportPaymentAttemptCanceledParams), nil
-	case OpReportPaymentAttemptInformational:
-		return new(ReportPaymentAttemptInformationalParams), nil
-	case OpReportRefund:
-		return new(ReportRefundParams), nil
-	}
-	return nil, root.Key("op").Errorf("", nil, "unknown op %q", op)
-}
-
-func deref(p any) Report {
-	switch p := p.(type) {
-	case *ReportPaymentParams:
-		return *p
-	case *ReportPaymentAttemptParams:
-		return *p
-	case *ReportPaymentAttemptFailedParams:
-		return *p
-	case *ReportPaymentAttemptGuaranteedParams:
-		return *p
-	case *ReportPaymentAttemptCanceledParams:
-		return *p
-	case *ReportPaymentAttemptInformationalParams:
-		return *p
-	case *ReportRefundParams:
-		return *p
-	}
-	return nil
-}
-
-// prefixParam nests the param of a parameter error under outer:
-// "failed_at" becomes "params[failed_at]".
-func prefixParam(err error, outer string) error {
-	var pe *payrec.Error
-	if !errors.As(err, &pe) {
+	rep, err := decodeReport(op, params, paramsAt)
+	if err != nil {
 		return err
 	}
-	c := *pe
-	if c.Param == "" {
-		c.Param = outer
-	} else {
-		i := len(c.Param)
-		if j := bytes.IndexByte([]byte(c.Param), '['); j >= 0 {
-			i = j
-		}
-		c.Param = outer + "[" + c.Param[:i] + "]" + c.Param[i:]
+	*e = Entry{ID: id, Report: rep}
+	return nil
+}
+
+var opNames = map[string]bool{
+	OpReportPayment: true, OpReportPaymentAttempt: true, OpReportPaymentAttemptFailed: true,
+	OpReportPaymentAttemptGuaranteed: true, OpReportPaymentAttemptCanceled: true,
+	OpReportPaymentAttemptInformational: true, OpReportRefund: true,
+}
+
+// decodeReport decodes the params of a report of the endpoint op, already
+// known to be valid JSON, at path at.
+func decodeReport(op string, data []byte, at wire.Path) (Report, error) {
+	switch op {
+	case OpReportPayment:
+		var p ReportPaymentParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportPaymentAttempt:
+		var p ReportPaymentAttemptParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportPaymentAttemptFailed:
+		var p ReportPaymentAttemptFailedParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportPaymentAttemptGuaranteed:
+		var p ReportPaymentAttemptGuaranteedParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportPaymentAttemptCanceled:
+		var p ReportPaymentAttemptCanceledParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportPaymentAttemptInformational:
+		var p ReportPaymentAttemptInformationalParams
+		err := p.decode(data, at)
+		return p, err
+	case OpReportRefund:
+		var p ReportRefundParams
+		err := p.decode(data, at)
+		return p, err
 	}
-	return &c
+	return nil, root.Key("op").Errorf("", nil, "unknown op %q", op)
 }
 
 // MaxLogLine is the longest report log line a LogReader accepts, in bytes.
@@ -326,13 +309,21 @@ func (lr *LogReader) Next() (Entry, error) {
 		if len(b) == 0 {
 			continue
 		}
-		var e Entry
-		if err := e.UnmarshalJSON(b); err != nil {
-			return Entry{}, annotate(err, lineContext(lr.line))
-		}
-		return e, nil
+		return ParseLogLine(b, lr.line)
 	}
 	return Entry{}, lr.err
+}
+
+// ParseLogLine decodes line, the n-th line of a report log, as LogReader
+// does: the message of an error names the line. It lets a reader of its own
+// (one that decodes lines in parallel, say) report exactly what LogReader
+// would.
+func ParseLogLine(line []byte, n int) (Entry, error) {
+	var e Entry
+	if err := e.UnmarshalJSON(line); err != nil {
+		return Entry{}, annotate(err, lineContext(n))
+	}
+	return e, nil
 }
 
 // readLine returns the next line without its newline. A line longer than
@@ -366,7 +357,7 @@ func annotate(err error, context string) error {
 		return fmt.Errorf("record: %s: %w", context, err)
 	}
 	c := *pe
-	c.Message = "record: " + context + ": " + pe.Message
+	c.Message = "record: " + context + ": " + strings.TrimPrefix(pe.Message, "record: ")
 	return &c
 }
 

@@ -79,7 +79,8 @@ func AppendMetadata(b []byte, m map[string]string) []byte {
 	if len(m) == 0 {
 		return append(b, '{', '}')
 	}
-	keys := make([]string, 0, len(m))
+	var buf [16]string // most metadata is small: sort its keys without allocating
+	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}

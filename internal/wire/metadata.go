@@ -22,13 +22,13 @@ func CheckMetadataEntry(key, value string, p Path) error {
 	q := p.Key(key)
 	switch {
 	case key == "":
-		return p.Errorf("", nil, "%s has an empty key", p.param)
+		return p.Errorf("", nil, "%s has an empty key", p)
 	case strings.ContainsAny(key, "[]"):
 		return p.Errorf("", nil, "metadata key %q holds '[' or ']'", key)
 	case !utf8.ValidString(key):
 		return p.Errorf("", nil, "metadata key %q is not valid UTF-8", key)
 	case !utf8.ValidString(value):
-		return q.Errorf("", nil, "%s is not valid UTF-8", q.param)
+		return q.Errorf("", nil, "%s is not valid UTF-8", q)
 	case utf8.RuneCountInString(key) > MaxMetadataKey:
 		return q.Errorf("", nil, "metadata key %q is %d characters long; at most %d are allowed",
 			key, utf8.RuneCountInString(key), MaxMetadataKey)

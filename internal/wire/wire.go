@@ -22,28 +22,41 @@ import (
 const MaxString = 5000
 
 // Path is the name of a parameter being decoded, with the package that
-// decodes it for the messages of its errors.
+// decodes it for the messages of its errors. The bracket form is built only
+// when it is asked for (an error is being reported), so that walking a
+// well-formed document allocates no names; a Path below an Object also
+// knows that its value was already found to be valid JSON.
 type Path struct {
-	pkg   string
-	param string
+	pkg     string
+	prefix  string // the parent parameter in bracket form, "" at the top
+	key     string // this parameter's own name, "" for the top-level object
+	trusted bool   // the value is part of a document Object has validated
+	what    string // what the top-level object is, for messages
 }
 
 // Root returns the path of the top-level params object decoded by pkg.
 func Root(pkg string) Path { return Path{pkg: pkg} }
 
+// Document returns the path of a top-level object that is not a params
+// object, such as a report log line; what names it in messages.
+func Document(pkg, what string) Path { return Path{pkg: pkg, what: what} }
+
 // At returns the path of the parameter param (in bracket form) decoded by pkg.
-func At(pkg, param string) Path { return Path{pkg: pkg, param: param} }
+func At(pkg, param string) Path { return Path{pkg: pkg, key: param} }
 
 // Key returns the path of member k of p: "k" at the root, "p[k]" below it.
+// Only a path two levels below the root allocates (its parent's name).
 func (p Path) Key(k string) Path {
-	if p.param == "" {
-		return Path{pkg: p.pkg, param: k}
-	}
-	return Path{pkg: p.pkg, param: p.param + "[" + k + "]"}
+	return Path{pkg: p.pkg, prefix: p.String(), key: k, trusted: p.trusted}
 }
 
 // String returns p in Stripe's bracket form.
-func (p Path) String() string { return p.param }
+func (p Path) String() string {
+	if p.prefix == "" {
+		return p.key
+	}
+	return p.prefix + "[" + p.key + "]"
+}
 
 // Errorf returns a parameter error for p whose cause is
 // payrec.ErrInvalidParameter, wrapping extra causes when given.
@@ -53,27 +66,32 @@ func (p Path) Errorf(code string, cause error, format string, args ...any) error
 		err = fmt.Errorf("%w: %w", payrec.ErrInvalidParameter, cause)
 	}
 	msg := p.pkg + ": " + fmt.Sprintf(format, args...)
-	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: p.param, Message: msg, Err: err}
+	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: p.String(), Message: msg, Err: err}
 }
 
 // Missing reports that the required parameter p is absent.
 func (p Path) Missing() error {
-	return p.Errorf(payrec.CodeParameterMissing, nil, "missing required parameter %s", p.param)
+	return p.Errorf(payrec.CodeParameterMissing, nil, "missing required parameter %s", p)
 }
 
 // Unknown reports that p is not a parameter Stripe accepts there.
 func (p Path) Unknown() error {
-	return p.Errorf(payrec.CodeParameterUnknown, nil, "unknown parameter %s", p.param)
+	return p.Errorf(payrec.CodeParameterUnknown, nil, "unknown parameter %s", p)
 }
 
 // IsNull reports whether the JSON value v is the literal null.
 func IsNull(v []byte) bool { return string(bytes.TrimSpace(v)) == "null" }
 
 // Object calls fn with each member of the JSON object data, in the order they
-// appear. A value that is not an object, a malformed document and a key that
-// appears twice are errors; so is any error fn returns, which ends the walk.
-func Object(data []byte, p Path, fn func(key string, value []byte) error) error {
-	if !json.Valid(data) {
+// appear, and the member's path. A value that is not an object, a malformed
+// document and a key that appears twice are errors; so is any error fn
+// returns, which ends the walk. The document is validated once, at the
+// outermost Object: the paths it hands to fn carry that knowledge down.
+func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error) error {
+	if !p.trusted && !json.Valid(data) {
+		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
 		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
 	}
 	i := skipSpace(data, 0)
@@ -81,16 +99,17 @@ func Object(data []byte, p Path, fn func(key string, value []byte) error) error 
 		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
 	}
 	i = skipSpace(data, i+1)
-	var seen []string
+	var seenArr [24]string // params objects have fewer keys: no allocation
+	seen := seenArr[:0]
 	for data[i] != '}' {
 		end := stringEnd(data, i)
-		key, err := unquote(data[i:end])
+		key, err := internKey(data[i:end])
 		if err != nil {
 			return p.Errorf("", nil, "malformed key in %s", describe(p))
 		}
 		for _, k := range seen {
 			if k == key {
-				return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key).param)
+				return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
 			}
 		}
 		seen = append(seen, key)
@@ -98,7 +117,9 @@ func Object(data []byte, p Path, fn func(key string, value []byte) error) error 
 		i = skipSpace(data, i+1) // the colon
 		start := i
 		i = valueEnd(data, i)
-		if err := fn(key, data[start:i]); err != nil {
+		q := p.Key(key)
+		q.trusted = true
+		if err := fn(key, data[start:i], q); err != nil {
 			return err
 		}
 		i = skipSpace(data, i)
@@ -113,14 +134,14 @@ func Object(data []byte, p Path, fn func(key string, value []byte) error) error 
 func String(v []byte, p Path, max int) (string, error) {
 	v = bytes.TrimSpace(v)
 	if len(v) == 0 || v[0] != '"' {
-		return "", p.Errorf("", nil, "%s must be a string, got %s", p.param, kind(v))
+		return "", p.Errorf("", nil, "%s must be a string, got %s", p, kind(v))
 	}
 	s, err := unquote(v)
 	if err != nil {
-		return "", p.Errorf("", nil, "%s is not a valid JSON string", p.param)
+		return "", p.Errorf("", nil, "%s is not a valid JSON string", p)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p.param, n, max)
+		return "", p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p, n, max)
 	}
 	return s, nil
 }
@@ -134,7 +155,7 @@ func Bool(v []byte, p Path) (bool, error) {
 	case "false", `"false"`:
 		return false, nil
 	}
-	return false, p.Errorf("", nil, "%s must be a boolean, got %s", p.param, kind(v))
+	return false, p.Errorf("", nil, "%s must be a boolean, got %s", p, kind(v))
 }
 
 // ErrNotPositive is the cause of a timestamp parameter that is zero or negative.
@@ -148,18 +169,18 @@ func Timestamp(v []byte, p Path) (int64, error) {
 	if len(v) >= 2 && v[0] == '"' {
 		s, err := unquote(v)
 		if err != nil {
-			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "%s is not a valid JSON string", p.param)
+			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "%s is not a valid JSON string", p)
 		}
 		digits = []byte(s)
 	}
 	n, ok := parseInt(digits)
 	if !ok {
 		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil,
-			"invalid integer for %s: %s (want Unix seconds)", p.param, clip(v))
+			"invalid integer for %s: %s (want Unix seconds)", p, clip(v))
 	}
 	if n <= 0 {
 		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
-			"%s must be a positive Unix timestamp, got %d", p.param, n)
+			"%s must be a positive Unix timestamp, got %d", p, n)
 	}
 	return n, nil
 }
@@ -179,7 +200,7 @@ func parseInt(b []byte) (int64, bool) {
 func Amount(v []byte, p Path) (money.Amount, error) {
 	var a money.Amount
 	if IsNull(v) {
-		return a, p.Errorf(payrec.CodeParameterMissing, nil, "%s must be an amount hash, got null", p.param)
+		return a, p.Errorf(payrec.CodeParameterMissing, nil, "%s must be an amount hash, got null", p)
 	}
 	err := a.UnmarshalJSON(v)
 	if err == nil {
@@ -187,7 +208,7 @@ func Amount(v []byte, p Path) (money.Amount, error) {
 	}
 	var fe *money.FieldError
 	if !errors.As(err, &fe) || fe.Field == "" {
-		return a, p.Errorf("", err, "invalid amount for %s: %v", p.param, err)
+		return a, p.Errorf("", err, "invalid amount for %s: %v", p, err)
 	}
 	q := p.Key(fe.Field)
 	code := ""
@@ -199,14 +220,17 @@ func Amount(v []byte, p Path) (money.Amount, error) {
 	case errors.Is(err, money.ErrNotInteger), errors.Is(err, money.ErrOverflow):
 		code = payrec.CodeParameterInvalidInteger
 	}
-	return a, q.Errorf(code, err, "invalid %s: %v", q.param, err)
+	return a, q.Errorf(code, err, "invalid %s: %v", q, err)
 }
 
 func describe(p Path) string {
-	if p.param == "" {
-		return "the parameters"
+	switch {
+	case p.key != "":
+		return p.String()
+	case p.what != "":
+		return p.what
 	}
-	return p.param
+	return "the parameters"
 }
 
 // kind names the JSON type of v for messages.
@@ -314,7 +338,7 @@ func CheckTimestamp(at int64, p Path, required bool) error {
 		return p.Missing()
 	case at < 0:
 		return p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
-			"%s must be a positive Unix timestamp, got %d", p.param, at)
+			"%s must be a positive Unix timestamp, got %d", p, at)
 	}
 	return nil
 }
@@ -329,10 +353,40 @@ func TextOK(s string) bool {
 // CheckText reports why s is not TextOK, as a parameter error for p.
 func CheckText(s string, p Path) error {
 	if !utf8.ValidString(s) {
-		return p.Errorf("", nil, "%s is not valid UTF-8", p.param)
+		return p.Errorf("", nil, "%s is not valid UTF-8", p)
 	}
 	if n := utf8.RuneCountInString(s); n > MaxString {
-		return p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p.param, n, MaxString)
+		return p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p, n, MaxString)
 	}
 	return nil
+}
+
+// knownKeys are the member names of the objects payrec decodes. Object hands
+// out these strings rather than a fresh copy of each key it reads.
+var knownKeys = func() map[string]string {
+	m := make(map[string]string)
+	for _, k := range []string{
+		"op", "id", "params", "attempt_id", "created", "livemode", "amount_requested", "amount",
+		"currency", "value", "initiated_at", "payment_method_details", "processor_details",
+		"customer_details", "customer_presence", "shipping_details", "outcome", "guaranteed",
+		"guaranteed_at", "failed", "failed_at", "canceled_at", "refunded", "refunded_at",
+		"description", "metadata", "expand", "type", "custom", "payment_reference",
+		"refund_reference", "payment_method", "billing_details", "display_name", "address",
+		"city", "country", "line1", "line2", "postal_code", "state", "email", "name", "phone",
+		"customer",
+	} {
+		m[k] = k
+	}
+	return m
+}()
+
+// internKey decodes a JSON object key, without allocating when it is one of
+// knownKeys.
+func internKey(raw []byte) (string, error) {
+	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 {
+		if k, ok := knownKeys[string(raw[1:len(raw)-1])]; ok {
+			return k, nil
+		}
+	}
+	return unquote(raw)
 }
