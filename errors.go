@@ -51,10 +51,20 @@ type Error struct {
 }
 
 // Error returns e.Message.
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e == nil {
+		return "payrec: <nil *Error>"
+	}
+	return e.Message
+}
 
 // Unwrap returns e.Err.
-func (e *Error) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 type wireError struct {
 	Type    string `json:"type"`
@@ -63,11 +73,19 @@ type wireError struct {
 	Message string `json:"message"`
 }
 
+// wire returns e's Stripe fields; an empty Type is Stripe's
+// invalid_request_error.
+func (e *Error) wire() wireError {
+	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message}
+	if w.Type == "" {
+		w.Type = ErrorType
+	}
+	return w
+}
+
 // MarshalJSON encodes e as Stripe's error object: type, code and param
 // (omitted when empty) and message.
-func (e *Error) MarshalJSON() ([]byte, error) {
-	return json.Marshal(wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message})
-}
+func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(e.wire()) }
 
 // Envelope renders err as Stripe's error envelope {"error":{…}}. An error
 // that is or wraps an *Error is rendered from it; any other non-nil error is
@@ -78,16 +96,12 @@ func Envelope(err error) []byte {
 		return nil
 	}
 	var e *Error
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || e == nil {
 		e = &Error{Type: ErrorType, Message: err.Error()}
-	}
-	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message}
-	if w.Type == "" {
-		w.Type = ErrorType
 	}
 	out, merr := json.Marshal(struct {
 		Error wireError `json:"error"`
-	}{w})
+	}{e.wire()})
 	if merr != nil {
 		// Marshalling four strings cannot fail; keep the envelope well formed anyway.
 		return []byte(`{"error":{"type":"api_error","message":"payrec: cannot render error"}}`)

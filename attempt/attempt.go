@@ -1,6 +1,7 @@
 package attempt
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 
@@ -21,7 +22,7 @@ var (
 	// has not been refunded yet. It does not match
 	// payrec.ErrInvalidTransition unless nothing at all is left (then the
 	// error also matches ErrNoGuaranteedFunds).
-	ErrRefundExceeds = fmt.Errorf("attempt: refund exceeds the unrefunded amount")
+	ErrRefundExceeds = errors.New("attempt: refund exceeds the unrefunded amount")
 )
 
 // Attempt is one try at collecting a payment record's requested amount: what

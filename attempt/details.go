@@ -610,9 +610,16 @@ func (d ProcessorDetails) Check(param string) error {
 	return nil
 }
 
-// AppendJSON appends d as Stripe's processor_details hash.
+// AppendJSON appends d as Stripe's processor_details hash; an empty Type is
+// written as "custom", any other as it is.
 func (d ProcessorDetails) AppendJSON(b []byte) []byte {
-	b = append(b, `{"type":"custom","custom":{"payment_reference":`...)
+	typ := d.Type
+	if typ == "" {
+		typ = ProcessorTypeCustom
+	}
+	b = append(b, `{"type":`...)
+	b = wire.AppendString(b, typ)
+	b = append(b, `,"custom":{"payment_reference":`...)
 	b = wire.AppendNullable(b, d.PaymentReference)
 	return append(b, '}', '}')
 }

@@ -160,9 +160,9 @@
 //	ErrAttemptPending            a new attempt while the latest is pending    ErrInvalidTransition
 //	ErrFundsGuaranteed           a new attempt once funds are guaranteed      ErrInvalidTransition
 //	ErrNoGuaranteedFunds         a refund when the latest attempt is not      ErrInvalidTransition
-//	                             guaranteed
-//	ErrRefundExceeds             a refund larger than what is left, or any    -
-//	                             refund with nothing left
+//	                             guaranteed, or all of it is refunded
+//	ErrRefundExceeds             a refund larger than what is left            ErrNoGuaranteedFunds,
+//	                                                                          when nothing is left
 //	ErrDuplicateRefundReference  a refund reference already used              ErrDuplicate, for a repeat
 //	ErrDuplicateAttemptID        an attempt_id already used                   ErrDuplicate, for a repeat
 //	ErrRecordExists              Apply of a ReportPaymentParams               ErrDuplicate, for a repeat
@@ -171,7 +171,8 @@
 //
 // errors.Is(err, payrec.ErrInvalidTransition) is thus the one test for "the
 // report is well formed, but the record is in the wrong state for it".
-// ErrRefundExceeds is not among them: it concerns the amount.
+// ErrRefundExceeds alone is not among them: it concerns the amount; only a
+// refund when nothing at all is left is also a conflict with the state.
 //
 // A report is checked before the record's state is consulted, so a
 // malformed report is a parameter error in whatever state the record is, and

@@ -26,10 +26,12 @@ var (
 	// already has a guaranteed attempt. [Stripe]
 	ErrFundsGuaranteed = fmt.Errorf("record: the record already has guaranteed funds: %w", payrec.ErrInvalidTransition)
 	// ErrNoGuaranteedFunds: a refund was reported but the latest attempt is
-	// not guaranteed.
+	// not guaranteed, or all of its guaranteed funds are refunded already
+	// (that error also matches ErrRefundExceeds).
 	ErrNoGuaranteedFunds = attempt.ErrNoGuaranteedFunds
 	// ErrRefundExceeds: a refund is larger than the guaranteed amount that
-	// has not been refunded yet, or nothing is left to refund. [Stripe]
+	// has not been refunded yet. [Stripe] When nothing at all is left, the
+	// error also matches ErrNoGuaranteedFunds and so ErrInvalidTransition.
 	ErrRefundExceeds = attempt.ErrRefundExceeds
 	// ErrDuplicateRefundReference: the refund reference was already used by
 	// another refund of the record. [Stripe]

@@ -155,11 +155,16 @@ func FuzzReportPaymentParams(f *testing.F) {
 			fzDecodeError(t, err)
 			return
 		}
-		// Applied to an existing record, a report_payment is always refused.
+		// Applied to an existing record, a report_payment is always refused:
+		// for its parameters if they are wrong, else because it exists.
+		_, paramErr := record.ReportPayment(p)
 		for _, fx := range fixtures {
 			r := fx.r.Clone()
 			err := r.Apply(p)
-			if !errors.Is(err, record.ErrRecordExists) {
+			switch {
+			case paramErr != nil && !errors.Is(err, record.ErrInvalidParameter):
+				t.Fatalf("%s: Apply(report_payment) = %v, want the parameter error %v", fx.name, err, paramErr)
+			case paramErr == nil && !errors.Is(err, record.ErrRecordExists):
 				t.Fatalf("%s: Apply(report_payment) = %v, want ErrRecordExists", fx.name, err)
 			}
 			recordtest.Equal(t, r, fx.r)
@@ -278,8 +283,11 @@ func FuzzLogReader(f *testing.F) {
 			if p, ok := e.Report.(record.ReportPaymentParams); ok {
 				if r, ok := records[p.ID]; ok {
 					before := r.Clone()
-					if err := r.Apply(p); !errors.Is(err, record.ErrRecordExists) {
-						t.Fatalf("line %d: Apply(report_payment) to an existing record = %v, want ErrRecordExists", lr.Line(), err)
+					_, paramErr := record.ReportPayment(p)
+					err := r.Apply(p)
+					if paramErr == nil && !errors.Is(err, record.ErrRecordExists) ||
+						paramErr != nil && !errors.Is(err, record.ErrInvalidParameter) {
+						t.Fatalf("line %d: Apply(report_payment) to an existing record = %v (parameters: %v)", lr.Line(), err, paramErr)
 					}
 					recordtest.Equal(t, r, before)
 					continue
@@ -381,4 +389,47 @@ func TestFuzzSeedsMatchCanonical(t *testing.T) {
 	assert.Equal(t, []string{fzCanonicalPayment, fzCanonicalFailed}, lines)
 	assert.Contains(t, fzCanonicalPayment, `"params":`+fzCanonicalPaymentParams+`}`)
 	assert.Contains(t, fzCanonicalFailed, `"params":`+fzCanonicalFailedParams+`}`)
+}
+
+// TestLogReaderLineEndings: LF and CRLF endings, a last line without an
+// ending and a byte order mark before the first line all read the same, and
+// the length limit counts a line's content, not its ending.
+func TestLogReaderLineEndings(t *testing.T) {
+	failed := `{"op":"report_payment_attempt_failed","id":"pr_1","params":{"failed_at":1}}`
+	for _, tc := range []struct{ name, log string }{
+		{"LF", failed + "\n"},
+		{"CRLF", failed + "\r\n"},
+		{"no ending", failed},
+		{"byte order mark", "\ufeff" + failed + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := record.NewLogReader(strings.NewReader(tc.log))
+			e, err := lr.Next()
+			require.NoError(t, err)
+			assert.Equal(t, record.ReportPaymentAttemptFailedParams{FailedAt: 1}, e.Report)
+			_, err = lr.Next()
+			assert.Equal(t, io.EOF, err)
+		})
+	}
+	// A line of exactly MaxLogLine bytes is accepted with either ending (it
+	// is then malformed JSON, not too long); one byte more is too long,
+	// with or without an ending.
+	exact := strings.Repeat("x", record.MaxLogLine)
+	for _, tc := range []struct {
+		name    string
+		log     string
+		tooLong bool
+	}{
+		{"exact, LF", exact + "\n", false},
+		{"exact, CRLF", exact + "\r\n", false},
+		{"exact, no ending", exact, false},
+		{"one more, LF", exact + "x\n", true},
+		{"one more, no ending", exact + "x", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := record.NewLogReader(strings.NewReader(tc.log)).Next()
+			require.Error(t, err)
+			assert.Equal(t, tc.tooLong, errors.Is(err, record.ErrLineTooLong), "err = %v", err)
+		})
+	}
 }

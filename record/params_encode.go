@@ -10,9 +10,25 @@ import (
 // were given, timestamps as JSON integers. Decoding what they write gives
 // back an equivalent value: the same report, with an empty processor type
 // spelled out as "custom" and a defaulted payment method type as "custom".
+// What the wire form cannot say — a parameter both cleared and set, an
+// enum value out of range — is an error rather than a different report.
+
+// encodable reports what of a report the wire form cannot carry.
+func encodable(o Outcome, presence attempt.CustomerPresence, md map[string]string, clearMD bool) error {
+	switch {
+	case !o.IsValid():
+		return root.Key("outcome").Errorf("", nil, "cannot encode outcome %s", o)
+	case !presence.IsValid():
+		return root.Key("customer_presence").Errorf("", nil, "cannot encode customer_presence %s", presence)
+	}
+	return checkExclusive(len(md) > 0, clearMD, "metadata")
+}
 
 // MarshalJSON encodes p as report_payment's parameters.
 func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
+	if err := encodable(p.Outcome, p.CustomerPresence, p.Metadata, p.ClearMetadata); err != nil {
+		return nil, err
+	}
 	b := []byte{'{'}
 	b = appendStringParam(b, "id", p.ID)
 	b = appendStringParam(b, "attempt_id", p.AttemptID)
@@ -45,6 +61,9 @@ func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON encodes p as report_payment_attempt's parameters.
 func (p ReportPaymentAttemptParams) MarshalJSON() ([]byte, error) {
+	if err := encodable(p.Outcome, 0, p.Metadata, p.ClearMetadata); err != nil {
+		return nil, err
+	}
 	b := []byte{'{'}
 	b = appendStringParam(b, "attempt_id", p.AttemptID)
 	b = appendIntParam(b, "created", p.Created)
@@ -63,29 +82,41 @@ func (p ReportPaymentAttemptParams) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON encodes p as report_payment_attempt_failed's parameters.
 func (p ReportPaymentAttemptFailedParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("failed_at", p.FailedAt, p.Metadata, p.ClearMetadata), nil
+	return appendSettle("failed_at", p.FailedAt, p.Metadata, p.ClearMetadata)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_guaranteed's parameters.
 func (p ReportPaymentAttemptGuaranteedParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("guaranteed_at", p.GuaranteedAt, p.Metadata, p.ClearMetadata), nil
+	return appendSettle("guaranteed_at", p.GuaranteedAt, p.Metadata, p.ClearMetadata)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_canceled's parameters.
 func (p ReportPaymentAttemptCanceledParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("canceled_at", p.CanceledAt, p.Metadata, p.ClearMetadata), nil
+	return appendSettle("canceled_at", p.CanceledAt, p.Metadata, p.ClearMetadata)
 }
 
-func appendSettle(key string, at int64, md map[string]string, clear bool) []byte {
+func appendSettle(key string, at int64, md map[string]string, clear bool) ([]byte, error) {
+	if err := encodable(0, 0, md, clear); err != nil {
+		return nil, err
+	}
 	b := []byte{'{'}
 	b = appendIntParam(b, key, at)
 	b = appendMetadataParam(b, md, clear)
-	return append(b, '}')
+	return append(b, '}'), nil
 }
 
 // MarshalJSON encodes p as report_payment_attempt_informational's
 // parameters; a cleared description or shipping_details is written as "".
 func (p ReportPaymentAttemptInformationalParams) MarshalJSON() ([]byte, error) {
+	if err := encodable(0, 0, p.Metadata, p.ClearMetadata); err != nil {
+		return nil, err
+	}
+	if err := checkExclusive(!p.ShippingDetails.IsZero(), p.ClearShippingDetails, "shipping_details"); err != nil {
+		return nil, err
+	}
+	if err := checkExclusive(p.Description != "", p.ClearDescription, "description"); err != nil {
+		return nil, err
+	}
 	b := []byte{'{'}
 	if !p.CustomerDetails.IsZero() {
 		b = p.CustomerDetails.AppendJSON(wire.AppendKey(b, "customer_details"))
@@ -108,6 +139,9 @@ func (p ReportPaymentAttemptInformationalParams) MarshalJSON() ([]byte, error) {
 // MarshalJSON encodes p as report_refund's parameters, with
 // "outcome": "refunded".
 func (p ReportRefundParams) MarshalJSON() ([]byte, error) {
+	if err := encodable(0, 0, p.Metadata, p.ClearMetadata); err != nil {
+		return nil, err
+	}
 	b := []byte(`{"outcome":"refunded"`)
 	if p.Amount.IsValid() {
 		b = wire.AppendAmount(wire.AppendKey(b, "amount"), p.Amount)
@@ -163,7 +197,7 @@ func appendOutcome(b []byte, o Outcome, g GuaranteedParams, f FailedParams) []by
 // or "" when the report clears all metadata.
 func appendMetadataParam(b []byte, md map[string]string, clear bool) []byte {
 	switch {
-	case clear && len(md) == 0:
+	case clear:
 		return append(wire.AppendKey(b, "metadata"), `""`...)
 	case len(md) > 0:
 		return wire.AppendMetadata(wire.AppendKey(b, "metadata"), md)

@@ -339,7 +339,8 @@ func (pm *propMachine) reportPayment(t *rapid.T) {
 		fresh, err := record.ReportPayment(inv.Params)
 		assert.Nil(t, fresh)
 		propCheckRejection(t, err, propParamError, inv.Want, inv.Params)
-		pm.step(t, inv.Params, exists(inv.Params), nil)
+		// Parameters are checked before the record's existence.
+		pm.step(t, inv.Params, propParamError, inv.Want)
 	}
 }
 

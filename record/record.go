@@ -22,8 +22,12 @@ const pkg = "record"
 // description and metadata are its own.
 //
 // The zero Record has no attempt and rejects every report; records are made
-// with ReportPayment or Replay.
+// with ReportPayment or Replay. A Record must not be copied by value (go vet
+// reports copies): the copy would share the original's first attempt. Use
+// Clone.
 type Record struct {
+	_ noCopy
+
 	id          string
 	created     int64
 	livemode    bool
@@ -40,6 +44,12 @@ type Record struct {
 
 	version uint64
 }
+
+// noCopy makes go vet's copylocks check report copies of a Record.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // Refund is one reported refund of a record.
 type Refund struct {

@@ -3,6 +3,7 @@ package record
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,8 @@ import (
 
 // Report is one of the seven params types: a report that a record can
 // Apply and a report log can hold. The interface is sealed: only this
-// package's params types implement it.
+// package's params types implement it, and pointers to them, which every
+// function taking a Report reads as the value they point to.
 type Report interface {
 	// Op returns the name of the endpoint the report belongs to, such as
 	// "report_payment_attempt_failed"; it is the op of a report log line.
@@ -66,11 +68,12 @@ func (ReportPaymentAttemptInformationalParams) report() {}
 func (ReportRefundParams) report()                      {}
 
 // Apply applies rep to r with the operation it names. A ReportPaymentParams
-// creates records and cannot be applied to one (ErrRecordExists; also
-// ErrDuplicate when it is the report that created r). A nil Report is a
-// parameter error.
+// creates records and cannot be applied to one: once its parameters pass,
+// it is rejected with ErrRecordExists (also ErrDuplicate when it is the
+// report that created r). A pointer to a params value is applied as the
+// value; a nil Report or nil pointer is a parameter error.
 func (r *Record) Apply(rep Report) error {
-	switch p := rep.(type) {
+	switch p := canonical(rep).(type) {
 	case ReportPaymentParams:
 		return r.recreate(&p)
 	case ReportPaymentAttemptParams:
@@ -89,8 +92,43 @@ func (r *Record) Apply(rep Report) error {
 	return root.Errorf("", nil, "cannot apply a nil report")
 }
 
-// recreate rejects a report_payment applied to an existing record.
+// canonical returns the params value rep holds, dereferencing a pointer to
+// one (the methods of Report have value receivers, so pointers satisfy it
+// too); a nil pointer gives nil.
+func canonical(rep Report) Report {
+	switch p := rep.(type) {
+	case *ReportPaymentParams:
+		return deref(p)
+	case *ReportPaymentAttemptParams:
+		return deref(p)
+	case *ReportPaymentAttemptFailedParams:
+		return deref(p)
+	case *ReportPaymentAttemptGuaranteedParams:
+		return deref(p)
+	case *ReportPaymentAttemptCanceledParams:
+		return deref(p)
+	case *ReportPaymentAttemptInformationalParams:
+		return deref(p)
+	case *ReportRefundParams:
+		return deref(p)
+	}
+	return rep
+}
+
+func deref[T Report](p *T) Report {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// recreate rejects a report_payment applied to an existing record, after
+// its parameters, which are checked first as for every report.
 func (r *Record) recreate(p *ReportPaymentParams) error {
+	var scratch Record
+	if err := scratch.create(p); err != nil {
+		return err
+	}
 	var err error = ErrRecordExists
 	if len(r.attempts) > 0 && p.ID == r.id && p.AttemptID == r.attempts[0].ID() && p.Created == r.created {
 		err = duplicateOf(err)
@@ -108,7 +146,7 @@ func Replay(reports ...Report) (*Record, error) {
 	if len(reports) == 0 {
 		return nil, root.Errorf("", nil, "replay needs at least the report_payment that creates the record")
 	}
-	first, ok := reports[0].(ReportPaymentParams)
+	first, ok := canonical(reports[0]).(ReportPaymentParams)
 	if !ok {
 		return nil, root.Errorf("", nil, "replay must start with report_payment, not %s", opOf(reports[0]))
 	}
@@ -125,7 +163,7 @@ func Replay(reports ...Report) (*Record, error) {
 }
 
 func opOf(rep Report) string {
-	if rep == nil {
+	if rep = canonical(rep); rep == nil {
 		return "nil"
 	}
 	return rep.Op()
@@ -142,7 +180,7 @@ type Entry struct {
 // RecordID returns the ID of the record e is about: e.ID, or the new
 // record's ID for a report_payment.
 func (e Entry) RecordID() string {
-	if p, ok := e.Report.(ReportPaymentParams); ok {
+	if p, ok := canonical(e.Report).(ReportPaymentParams); ok {
 		return p.ID
 	}
 	return e.ID
@@ -152,23 +190,22 @@ func (e Entry) RecordID() string {
 // {"op":"<endpoint>","id":"<record id>","params":{…}}, without id for
 // report_payment.
 func (e Entry) MarshalJSON() ([]byte, error) {
-	if e.Report == nil {
+	rep := canonical(e.Report)
+	if rep == nil {
 		return nil, root.Errorf("", nil, "cannot encode a log entry without a report")
 	}
-	params, err := e.Report.(jsonMarshaler).MarshalJSON()
+	params, err := rep.(json.Marshaler).MarshalJSON()
 	if err != nil {
 		return nil, err
 	}
 	b := append(make([]byte, 0, len(params)+64), `{"op":`...)
-	b = wire.AppendString(b, e.Report.Op())
-	if _, create := e.Report.(ReportPaymentParams); !create {
+	b = wire.AppendString(b, rep.Op())
+	if _, create := rep.(ReportPaymentParams); !create {
 		b = wire.AppendString(append(b, `,"id":`...), e.ID)
 	}
 	b = append(append(b, `,"params":`...), params...)
 	return append(b, '}'), nil
 }
-
-type jsonMarshaler interface{ MarshalJSON() ([]byte, error) }
 
 // UnmarshalJSON decodes a report log line strictly: op and params are
 // required, id is required except for report_payment (where it must be
@@ -301,6 +338,9 @@ func (lr *LogReader) Next() (Entry, error) {
 			}
 		}
 		lr.line++
+		if lr.line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff")) // a byte order mark some editors write
+		}
 		if tooLong {
 			return Entry{}, &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong,
 				Message: fmt.Sprintf("record: report log line %d: longer than %d bytes", lr.line, MaxLogLine)}
@@ -326,15 +366,17 @@ func ParseLogLine(line []byte, n int) (Entry, error) {
 	return e, nil
 }
 
-// readLine returns the next line without its newline. A line longer than
-// MaxLogLine is read to its end and dropped (tooLong). err is io.EOF when
-// the log ends, possibly after a last line without a newline.
+// readLine returns the next line without its line ending (\n or \r\n). A
+// line longer than MaxLogLine is read to its end and dropped (tooLong). err
+// is io.EOF when the log ends, possibly after a last line without a
+// newline.
 func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
+	const room = MaxLogLine + len("\r\n") // all a line may hold, ending included
 	lr.buf = lr.buf[:0]
 	for {
 		frag, err := lr.br.ReadSlice('\n')
 		if !tooLong {
-			if len(lr.buf)+len(frag) > MaxLogLine+1 { // +1: the newline
+			if len(lr.buf)+len(frag) > room {
 				tooLong, lr.buf = true, lr.buf[:0]
 			} else {
 				lr.buf = append(lr.buf, frag...)
@@ -343,7 +385,11 @@ func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		return bytes.TrimSuffix(lr.buf, []byte{'\n'}), tooLong, err
+		line = bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte{'\n'}), []byte{'\r'})
+		if len(line) > MaxLogLine {
+			tooLong, line = true, nil
+		}
+		return line, tooLong, err
 	}
 }
 
@@ -399,7 +445,7 @@ func ReplayLog(r io.Reader) (*Record, error) {
 			return nil, err
 		}
 		if rec == nil {
-			p, ok := e.Report.(ReportPaymentParams)
+			p, ok := canonical(e.Report).(ReportPaymentParams)
 			if !ok {
 				return nil, root.Errorf("", nil, "report log line %d: the log must start with report_payment, not %s",
 					lr.Line(), e.Report.Op())

@@ -10,13 +10,25 @@ import (
 )
 
 // AppendString appends s as a JSON string, escaped exactly as encoding/json
-// escapes it (including <, > and & and invalid UTF-8), so that objects built
-// with the Append functions read the same as json.Marshal's output.
+// escapes it (including <, > and &, U+2028 and U+2029, and invalid UTF-8),
+// so that objects built with the Append functions read the same as
+// json.Marshal's output. Valid UTF-8 without characters to escape — the
+// common case, in any script — is copied as it is.
 func AppendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return appendEscaped(b, s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
 			return appendEscaped(b, s)
 		}
+		i += size
 	}
 	b = append(b, '"')
 	b = append(b, s...)
@@ -43,15 +55,14 @@ func AppendNullable(b []byte, s string) []byte {
 	return AppendString(b, s)
 }
 
-// AppendKey appends "key": to b, after a comma unless b ends an opening brace.
-// Keys are payrec's own constants and need no escaping.
+// AppendKey appends "key": to b, after a comma unless b ends an opening
+// brace. The key is escaped like any string: most are payrec's constants,
+// but some (the per-type payment method hashes) come from callers.
 func AppendKey(b []byte, key string) []byte {
 	if n := len(b); n > 0 && b[n-1] != '{' {
 		b = append(b, ',')
 	}
-	b = append(b, '"')
-	b = append(b, key...)
-	return append(b, '"', ':')
+	return append(AppendString(b, key), ':')
 }
 
 // AppendBool appends true or false.

@@ -99,20 +99,17 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
 	}
 	i = skipSpace(data, i+1)
-	var seenArr [24]string // params objects have fewer keys: no allocation
-	seen := seenArr[:0]
+	var seen keySet
 	for data[i] != '}' {
 		end := stringEnd(data, i)
 		key, err := internKey(data[i:end])
 		if err != nil {
 			return p.Errorf("", nil, "malformed key in %s", describe(p))
 		}
-		for _, k := range seen {
-			if k == key {
-				return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
-			}
+		if seen.has(key) {
+			return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
 		}
-		seen = append(seen, key)
+		seen.add(key)
 		i = skipSpace(data, end)
 		i = skipSpace(data, i+1) // the colon
 		start := i
@@ -254,12 +251,17 @@ func kind(v []byte) string {
 	return "a number"
 }
 
-// clip quotes at most 40 bytes of v for a message.
+// clip quotes at most 40 bytes of v for a message, cut at a character
+// boundary.
 func clip(v []byte) string {
-	if len(v) > 40 {
-		return strconv.Quote(string(v[:40]) + "…")
+	if len(v) <= 40 {
+		return string(v)
 	}
-	return string(v)
+	n := 40
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return strconv.Quote(string(v[:n]) + "…")
 }
 
 func unquote(v []byte) (string, error) {
@@ -389,4 +391,43 @@ func internKey(raw []byte) (string, error) {
 		}
 	}
 	return unquote(raw)
+}
+
+// keySet is the set of keys an object has shown so far. Params objects have
+// a few keys, held inline without allocating; a large one (metadata, or a
+// hostile document) moves to a map, so that finding repeats stays linear in
+// the size of the object.
+type keySet struct {
+	small [16]string
+	n     int
+	large map[string]struct{}
+}
+
+func (s *keySet) has(k string) bool {
+	if s.large != nil {
+		_, ok := s.large[k]
+		return ok
+	}
+	for _, have := range s.small[:s.n] {
+		if have == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *keySet) add(k string) {
+	switch {
+	case s.large != nil:
+		s.large[k] = struct{}{}
+	case s.n < len(s.small):
+		s.small[s.n] = k
+		s.n++
+	default:
+		s.large = make(map[string]struct{}, 2*len(s.small))
+		for _, have := range s.small {
+			s.large[have] = struct{}{}
+		}
+		s.large[k] = struct{}{}
+	}
 }

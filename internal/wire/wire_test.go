@@ -1,0 +1,88 @@
+package wire
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzAppendString: AppendString writes exactly what json.Marshal writes for
+// the same string, whatever its bytes.
+func FuzzAppendString(f *testing.F) {
+	f.Add("computer software")   // plain ASCII: the fast path
+	f.Add("Zürich 日本 💳")         // valid multi-byte UTF-8: also the fast path
+	f.Add("<b>&amp;</b>")        // HTML-significant characters are escaped
+	f.Add("a\u2028b\u2029c")     // line separators are escaped
+	f.Add("tab\tnl\nnul\x00")    // control characters
+	f.Add("bad\xffbyte\xc3")     // invalid UTF-8 becomes U+FFFD
+	f.Add(`quote " backslash \`) // the two characters JSON always escapes
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString(nil, s); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzObject: Object never panics, accepts only valid JSON objects, and
+// hands out each member once, in order, as valid JSON.
+func FuzzObject(f *testing.F) {
+	f.Add([]byte(`{"failed_at":1730253453,"metadata":{"a":"b"}}`)) // a params object
+	f.Add([]byte(`{"a":1,"a":2}`))                                 // a repeated key
+	f.Add([]byte(`{"\u0061":[1,{"x":"}"}]}`))                      // an escaped key; brackets in strings
+	f.Add([]byte(` { } `))                                         // empty, with white space
+	f.Add([]byte(`[1]`))                                           // not an object
+	f.Add([]byte(`{"a":`))                                         // truncated
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var keys []string
+		err := Object(data, Root("wire"), func(key string, val []byte, q Path) error {
+			if !json.Valid(val) {
+				t.Fatalf("member %q = %q, not valid JSON", key, val)
+			}
+			if q.String() != key {
+				t.Fatalf("member %q has path %q", key, q)
+			}
+			keys = append(keys, key)
+			return nil
+		})
+		if err != nil {
+			return
+		}
+		var m map[string]json.RawMessage
+		if jerr := json.Unmarshal(data, &m); jerr != nil {
+			t.Fatalf("Object accepted %q, which encoding/json rejects: %v", data, jerr)
+		}
+		if len(m) != len(keys) {
+			t.Fatalf("Object gave keys %q for %q, encoding/json %d", keys, data, len(m))
+		}
+	})
+}
+
+// TestObjectManyKeys: finding a repeated key stays linear in the number of
+// keys (a large metadata hash must not take quadratic time), and a repeat
+// far down is still found.
+func TestObjectManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	const n = 100_000
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"k` + strings.Repeat("x", i%7) + strconv.Itoa(i) + `":"v"`)
+	}
+	doc := b.String()
+	count := 0
+	err := Object([]byte(doc+"}"), Root("wire"), func(string, []byte, Path) error { count++; return nil })
+	if err != nil || count != n {
+		t.Fatalf("Object over %d keys: count %d, err %v", n, count, err)
+	}
+	err = Object([]byte(doc+`,"k0":"again"}`), Root("wire"), func(string, []byte, Path) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Fatalf("repeated key after %d keys: err = %v, want given twice", n, err)
+	}
+}
