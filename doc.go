@@ -76,4 +76,31 @@
 // also match ErrInvalidTransition. errors.Is(err, ErrInvalidTransition) is
 // therefore the one test for "the report is well formed, but the record is
 // in the wrong state for it".
+//
+// # Errors in Stripe's shape
+//
+// Every rejection from payrec's packages — a parameter, a lifecycle
+// conflict, a malformed log line — is an *[Error] with Stripe's error fields:
+// Type ("invalid_request_error"), Code where one of Stripe's standard codes
+// fits ([CodeParameterMissing], [CodeParameterUnknown], …), Param in
+// Stripe's bracket form ("failed_at", "amount_requested[currency]") and a
+// Message that says what was wrong. Its Err is the cause: parameter errors
+// match [ErrInvalidParameter], conflicts with the lifecycle match
+// [ErrInvalidTransition], and package record adds a sentinel for each of its
+// own causes. [Envelope] renders any error as Stripe's {"error":{…}} body,
+// ready to send back to whoever made the report.
+//
+// # Money
+//
+// Package money holds amounts as int64 minor units of a money.Currency
+// whose digits follow Stripe (JPY has none, KWD three, ISK two), never as
+// floats. Adding or subtracting in different currencies is an error, and so
+// is a result that leaves int64: nothing wraps or rounds silently. Amounts
+// encode as Stripe's {"currency":"usd","value":1000}.
+//
+// # Example
+//
+// The package example follows one payment from its first report to a
+// partial refund, and shows a late failure report refused with a
+// TransitionError; README.md shows the same code.
 package payrec

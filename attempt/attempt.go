@@ -147,6 +147,9 @@ func (in *Init) check() error {
 // from crypto/rand.
 func NewID() string { return wire.NewID("par_") }
 
+// IsValid reports whether a was made by New (the zero Attempt is not).
+func (a *Attempt) IsValid() bool { return a.id != "" }
+
 // ID returns the attempt's ID.
 func (a *Attempt) ID() string { return a.id }
 

@@ -707,3 +707,11 @@ func TestCustomerPresence(t *testing.T) {
 		assert.Error(t, err)
 	}
 }
+
+func TestIsValid(t *testing.T) {
+	var zero attempt.Attempt
+	assert.False(t, zero.IsValid(), "the zero Attempt")
+	a, err := attempt.New(validInit())
+	require.NoError(t, err)
+	assert.True(t, a.IsValid(), "an Attempt from New")
+}

@@ -424,19 +424,14 @@ func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
 	if err != nil {
 		return err
 	}
-	v.Type = v.normalizeType()
+	if v.Type == "" {
+		v.Type = TypeCustom // {} reports a custom payment method without details
+	}
 	if err := v.Check(param); err != nil {
 		return err
 	}
 	*d = v
 	return nil
-}
-
-func (d PaymentMethodDetails) normalizeType() string {
-	if d.Type == "" {
-		return TypeCustom
-	}
-	return d.Type
 }
 
 // ShippingDetails is where the goods go. The zero value means none were

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/payrec/payrec/attempt"
@@ -33,6 +34,28 @@ func (o Outcome) String() string {
 
 // IsValid reports whether o is the zero value or a defined outcome.
 func (o Outcome) IsValid() bool { return o <= OutcomeFailed }
+
+// MarshalText encodes o as "guaranteed" or "failed"; the zero value and
+// undefined values are errors.
+func (o Outcome) MarshalText() ([]byte, error) {
+	if o == 0 || !o.IsValid() {
+		return nil, fmt.Errorf("record: cannot encode outcome %s", o)
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText decodes "guaranteed" or "failed".
+func (o *Outcome) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "guaranteed":
+		*o = OutcomeGuaranteed
+	case "failed":
+		*o = OutcomeFailed
+	default:
+		return fmt.Errorf("record: invalid outcome %q (want guaranteed or failed)", b)
+	}
+	return nil
+}
 
 // GuaranteedParams says when an attempt's funds were guaranteed (Stripe's
 // guaranteed hash). The zero value means the hash was not given.

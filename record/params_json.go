@@ -413,12 +413,7 @@ func decodeOutcome(val []byte, p wire.Path, dst *Outcome) error {
 	if err := decodeString(val, p, &s); err != nil {
 		return err
 	}
-	switch s {
-	case "guaranteed":
-		*dst = OutcomeGuaranteed
-	case "failed":
-		*dst = OutcomeFailed
-	default:
+	if err := dst.UnmarshalText([]byte(s)); err != nil {
 		return p.Errorf("", nil, "invalid outcome %q (want guaranteed or failed)", s)
 	}
 	return nil

@@ -352,10 +352,7 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 		return errNoAttempt()
 	}
 	amountGiven := p.Amount != (money.Amount{})
-	if amountGiven {
-		if !p.Amount.IsValid() {
-			return pathAmountCur.Missing()
-		}
+	if amountGiven { // a non-zero Amount always has a currency
 		if cur := a.Requested().Currency(); p.Amount.Currency() != cur {
 			return pathAmountCur.Errorf("", money.ErrCurrencyMismatch,
 				"cannot refund %s from a record in %s", p.Amount, cur)
