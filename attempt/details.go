@@ -67,30 +67,23 @@ func (a *Address) UnmarshalParam(data []byte, param string) error {
 }
 
 func (a *Address) decode(data []byte, p wire.Path) error {
-	if wire.IsNull(data) {
-		*a = Address{}
-		return nil
-	}
 	var v Address
-	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
-		var dst *string
+	err := decodeHash(data, p, nil, func(key string) *string {
 		switch key {
 		case "city":
-			dst = &v.City
+			return &v.City
 		case "country":
-			dst = &v.Country
+			return &v.Country
 		case "line1":
-			dst = &v.Line1
+			return &v.Line1
 		case "line2":
-			dst = &v.Line2
+			return &v.Line2
 		case "postal_code":
-			dst = &v.PostalCode
+			return &v.PostalCode
 		case "state":
-			dst = &v.State
-		default:
-			return q.Unknown()
+			return &v.State
 		}
-		return nullableString(val, q, dst)
+		return nil
 	})
 	if err == nil {
 		*a = v
@@ -149,23 +142,17 @@ func (d *BillingDetails) UnmarshalParam(data []byte, param string) error {
 }
 
 func (d *BillingDetails) decode(data []byte, p wire.Path) error {
-	if wire.IsNull(data) {
-		*d = BillingDetails{}
-		return nil
-	}
 	var v BillingDetails
-	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
+	err := decodeHash(data, p, &v.Address, func(key string) *string {
 		switch key {
-		case "address":
-			return v.Address.decode(val, q)
 		case "email":
-			return nullableString(val, q, &v.Email)
+			return &v.Email
 		case "name":
-			return nullableString(val, q, &v.Name)
+			return &v.Name
 		case "phone":
-			return nullableString(val, q, &v.Phone)
+			return &v.Phone
 		}
-		return q.Unknown()
+		return nil
 	})
 	if err == nil {
 		*d = v
@@ -482,22 +469,15 @@ func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalP
 // UnmarshalParam decodes data as the parameter named param, rejecting
 // unknown keys. null leaves d zero.
 func (d *ShippingDetails) UnmarshalParam(data []byte, param string) error {
-	p := wire.At(pkg, param)
-	if wire.IsNull(data) {
-		*d = ShippingDetails{}
-		return nil
-	}
 	var v ShippingDetails
-	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
+	err := decodeHash(data, wire.At(pkg, param), &v.Address, func(key string) *string {
 		switch key {
-		case "address":
-			return v.Address.decode(val, q)
 		case "name":
-			return nullableString(val, q, &v.Name)
+			return &v.Name
 		case "phone":
-			return nullableString(val, q, &v.Phone)
+			return &v.Phone
 		}
-		return q.Unknown()
+		return nil
 	})
 	if err == nil {
 		*d = v
@@ -553,24 +533,19 @@ func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalP
 // UnmarshalParam decodes data as the parameter named param, rejecting
 // unknown keys. null leaves d zero.
 func (d *CustomerDetails) UnmarshalParam(data []byte, param string) error {
-	p := wire.At(pkg, param)
-	if wire.IsNull(data) {
-		*d = CustomerDetails{}
-		return nil
-	}
 	var v CustomerDetails
-	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
+	err := decodeHash(data, wire.At(pkg, param), nil, func(key string) *string {
 		switch key {
 		case "customer":
-			return nullableString(val, q, &v.Customer)
+			return &v.Customer
 		case "email":
-			return nullableString(val, q, &v.Email)
+			return &v.Email
 		case "name":
-			return nullableString(val, q, &v.Name)
+			return &v.Name
 		case "phone":
-			return nullableString(val, q, &v.Phone)
+			return &v.Phone
 		}
-		return q.Unknown()
+		return nil
 	})
 	if err == nil {
 		*d = v
@@ -692,6 +667,24 @@ func textsOK(ss ...string) bool {
 		}
 	}
 	return true
+}
+
+// decodeHash decodes a details hash whose members are nullable strings,
+// found by field (nil for a key the hash does not have), and, when address
+// is not nil, an address. null is the hash not given: nothing is decoded.
+func decodeHash(data []byte, p wire.Path, address *Address, field func(key string) *string) error {
+	if wire.IsNull(data) {
+		return nil
+	}
+	return wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
+		if key == "address" && address != nil {
+			return address.decode(val, q)
+		}
+		if dst := field(key); dst != nil {
+			return nullableString(val, q, dst)
+		}
+		return q.Unknown()
+	})
 }
 
 // nullableString decodes a JSON string (at most wire.MaxString characters) or

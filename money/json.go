@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/payrec/payrec/internal/jsonscan"
 )
 
 // MarshalJSON encodes a as Stripe encodes an amount,
@@ -49,7 +51,7 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 	if !json.Valid(data) {
 		return &FieldError{Err: ErrInvalidJSON, Input: string(data), detail: "malformed"}
 	}
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	switch data[i] {
 	case 'n': // the only valid JSON starting with 'n'
 		return nil
@@ -62,16 +64,16 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 		value            int64
 		haveCur, haveVal bool
 	)
-	i = skipSpace(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	for data[i] != '}' {
-		keyEnd := stringEnd(data, i)
+		keyEnd := jsonscan.StringEnd(data, i)
 		key := data[i:keyEnd]
-		i = skipSpace(data, skipSpace(data, keyEnd)+1) // past the ':'
-		valEnd := valueEnd(data, i)
+		i = jsonscan.SkipSpace(data, jsonscan.SkipSpace(data, keyEnd)+1) // past the ':'
+		valEnd := jsonscan.ValueEnd(data, i)
 		val := data[i:valEnd]
-		i = skipSpace(data, valEnd)
+		i = jsonscan.SkipSpace(data, valEnd)
 		if data[i] == ',' {
-			i = skipSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		}
 
 		// Compare the key's bytes in place; only an escaped key, or one that
@@ -170,64 +172,4 @@ func unquote(tok []byte) string {
 	var s string
 	_ = json.Unmarshal(tok, &s) // cannot fail: the input was validated
 	return s
-}
-
-// The scanners below assume input that json.Valid accepted.
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string token starting at i.
-func stringEnd(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// valueEnd returns the index just past the value starting at i.
-func valueEnd(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return stringEnd(data, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(data); i++ {
-			switch data[i] {
-			case '"':
-				i = stringEnd(data, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	// A number or a literal runs to the next delimiter.
-	for i < len(data) {
-		switch data[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
-	}
-	return i
 }

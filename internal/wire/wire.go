@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/money"
 )
 
@@ -94,14 +95,14 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 	if len(bytes.TrimSpace(data)) == 0 {
 		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
 	}
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if data[i] != '{' {
 		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
 	}
-	i = skipSpace(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	var seen keySet
 	for data[i] != '}' {
-		end := stringEnd(data, i)
+		end := jsonscan.StringEnd(data, i)
 		key, err := internKey(data[i:end])
 		if err != nil {
 			return p.Errorf("", nil, "malformed key in %s", describe(p))
@@ -110,18 +111,18 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 			return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
 		}
 		seen.add(key)
-		i = skipSpace(data, end)
-		i = skipSpace(data, i+1) // the colon
+		i = jsonscan.SkipSpace(data, end)
+		i = jsonscan.SkipSpace(data, i+1) // the colon
 		start := i
-		i = valueEnd(data, i)
+		i = jsonscan.ValueEnd(data, i)
 		q := p.Key(key)
 		q.trusted = true
 		if err := fn(key, data[start:i], q); err != nil {
 			return err
 		}
-		i = skipSpace(data, i)
+		i = jsonscan.SkipSpace(data, i)
 		if data[i] == ',' {
-			i = skipSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		}
 	}
 	return nil
@@ -271,64 +272,6 @@ func unquote(v []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(v, &s)
 	return s, err
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the JSON string starting at b[i].
-// b is known to be valid JSON.
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// valueEnd returns the index just past the JSON value starting at b[i].
-// b is known to be valid JSON.
-func valueEnd(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = stringEnd(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for i < len(b) && !endsScalar(b[i]) {
-		i++
-	}
-	return i
-}
-
-func endsScalar(c byte) bool {
-	switch c {
-	case ',', '}', ']', ' ', '\t', '\r', '\n':
-		return true
-	}
-	return false
 }
 
 // CheckTimestamp rejects a negative timestamp as parameter_invalid_integer
