@@ -342,8 +342,7 @@ func (lr *LogReader) Next() (Entry, error) {
 			b = bytes.TrimPrefix(b, []byte("\ufeff")) // a byte order mark some editors write
 		}
 		if tooLong {
-			return Entry{}, &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong,
-				Message: fmt.Sprintf("record: report log line %d: longer than %d bytes", lr.line, MaxLogLine)}
+			return Entry{}, TooLongLineError(lr.line)
 		}
 		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
@@ -352,6 +351,13 @@ func (lr *LogReader) Next() (Entry, error) {
 		return ParseLogLine(b, lr.line)
 	}
 	return Entry{}, lr.err
+}
+
+// TooLongLineError returns the error LogReader reports for line n of a log
+// when it is longer than MaxLogLine; it matches ErrLineTooLong.
+func TooLongLineError(n int) error {
+	return &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong,
+		Message: fmt.Sprintf("record: report log line %d: longer than %d bytes", n, MaxLogLine)}
 }
 
 // ParseLogLine decodes line, the n-th line of a report log, as LogReader

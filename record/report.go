@@ -141,6 +141,9 @@ func checkExclusive(set, clear bool, param string) error {
 
 // checkMetadata checks a metadata update against the record's metadata.
 func (r *Record) checkMetadata(md map[string]string, clear bool) error {
+	if len(md) == 0 {
+		return nil // clearing alone is always allowed
+	}
 	if err := checkExclusive(len(md) > 0, clear, "metadata"); err != nil {
 		return err
 	}

@@ -26,8 +26,9 @@
 // record), report_payment_attempt, report_payment_attempt_failed,
 // report_payment_attempt_guaranteed, report_payment_attempt_canceled,
 // report_payment_attempt_informational and report_refund. Lines that hold
-// only white space are blank and are skipped; a line may be at most 1 MiB
-// long. record.LogWriter writes such logs.
+// only white space are blank and are skipped; a line longer than 1 MiB is
+// rejected (its answer is an error envelope) and replay goes on with the
+// next. record.LogWriter writes such logs.
 //
 // # replay
 //
@@ -98,8 +99,8 @@
 //	0  replay: every line was applied; attempts, demo, help: done
 //	1  replay: a line got an error envelope (0 with -allow-rejects);
 //	   attempts: the log never created record ID
-//	2  bad usage, an input that cannot be opened or read (or a line longer
-//	   than 1 MiB), or an output that cannot be written
+//	2  bad usage, an input that cannot be opened or read, or an output that
+//	   cannot be written
 //
 // Results go to standard output; messages about payrec itself — a bad flag,
 // a file that cannot be opened — go to standard error. On exit status 2,

@@ -38,7 +38,7 @@ type logBatches struct {
 
 func newLogBatches(r io.Reader) *logBatches {
 	return &logBatches{
-		r:          bufio.NewReaderSize(r, record.MaxLogLine),
+		r:          bufio.NewReaderSize(r, record.MaxLogLine+len("\r\n")),
 		workers:    runtime.GOMAXPROCS(0),
 		neverWaits: neverWaits(r),
 	}
@@ -79,6 +79,7 @@ type item struct {
 	start, end int // its bytes in the batch's arena
 	entry      record.Entry
 	err        error // a decoding error naming the line
+	decoded    bool  // err was set while reading: there is nothing to decode
 }
 
 // next reads the next batch and starts decoding it. It returns nil when the
@@ -90,19 +91,25 @@ func (lb *logBatches) next() *batch {
 	b := lb.newBatch()
 	for len(b.items) < batchLines {
 		raw, err := lb.r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			lb.err = fmt.Errorf("line %d is longer than %d bytes", lb.line+1, record.MaxLogLine)
-			b.err = lb.err
-			break
+		tooLong := errors.Is(err, bufio.ErrBufferFull)
+		for errors.Is(err, bufio.ErrBufferFull) { // drop the rest of a long line
+			raw, err = lb.r.ReadSlice('\n')
 		}
 		if err != nil && err != io.EOF {
 			lb.err = fmt.Errorf("reading line %d: %w", lb.line+1, err)
 			b.err = lb.err
 			break
 		}
-		if len(raw) > 0 {
+		if len(raw) > 0 || tooLong {
 			lb.line++
-			if line := bytes.TrimSpace(raw); len(line) > 0 {
+			content := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte{'\n'}), []byte{'\r'})
+			if lb.line == 1 {
+				content = bytes.TrimPrefix(content, []byte("\ufeff")) // as record.LogReader does
+			}
+			switch line := bytes.TrimSpace(content); {
+			case tooLong || len(content) > record.MaxLogLine:
+				b.items = append(b.items, item{line: lb.line, err: record.TooLongLineError(lb.line), decoded: true})
+			case len(line) > 0:
 				start := len(b.arena)
 				b.arena = append(b.arena, line...)
 				b.items = append(b.items, item{line: lb.line, start: start, end: len(b.arena)})
@@ -166,7 +173,9 @@ func (b *batch) decode(workers int) {
 			defer wg.Done()
 			for j := range items {
 				it := &items[j]
-				it.entry, it.err = decodeLine(b.arena[it.start:it.end], it.line)
+				if !it.decoded {
+					it.entry, it.err = decodeLine(b.arena[it.start:it.end], it.line)
+				}
 			}
 		}()
 	}

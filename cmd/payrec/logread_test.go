@@ -79,6 +79,9 @@ func TestLogBatchesMatchLogReader(t *testing.T) {
 		"indented lines":        "  " + create + "\t\n\t{nope}\n",
 		"odd bytes":             "\x00\n{\"op\":\"\xff\"}\n\"just a string\"\n[1,2]\n{}\n",
 		"only blank lines":      "\n \n\t\n\r\n",
+		"byte order mark":       "\ufeff" + create + "\n",
+		"line too long":         create + "\n" + strings.Repeat("x", record.MaxLogLine+1) + "\n" + create + "\n",
+		"exactly the limit":     strings.Repeat(" ", record.MaxLogLine-2) + "{}\r\n" + create,
 		"empty":                 "",
 	}
 	for name, log := range logs {
