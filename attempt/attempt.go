@@ -312,6 +312,9 @@ func TimeParam(e payrec.Event) string {
 // and not before the attempt's InitiatedAt. The error names the parameter of
 // TimeParam(e).
 func (a *Attempt) CheckTime(e payrec.Event, at int64) error {
+	if at > 0 && at >= a.initiatedAt {
+		return nil
+	}
 	p := wire.Root(pkg).Key(TimeParam(e))
 	if at <= 0 {
 		return p.Errorf(payrec.CodeParameterInvalidInteger, nil,

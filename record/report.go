@@ -253,8 +253,8 @@ func (r *Record) settle(e payrec.Event, at int64, md map[string]string, clear bo
 	if a == nil {
 		return errNoAttempt()
 	}
-	if err := checkOutcomeTime(a, at, root.Key(attempt.TimeParam(e))); err != nil {
-		return err
+	if at <= 0 || at < a.InitiatedAt() { // the parameter path is built only for the error
+		return checkOutcomeTime(a, at, root.Key(attempt.TimeParam(e)))
 	}
 	if err := r.checkMetadata(md, clear); err != nil {
 		return err
