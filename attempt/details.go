@@ -358,7 +358,7 @@ func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
 			b = wire.AppendKey(b, k)
 			b = wire.AppendString(b, d.Type)
 		default:
-			b = wire.AppendKey(b, k)
+			b = wire.AppendMember(b, k) // a caller's key: escape it
 			b = appendCompact(b, d.Other[k])
 		}
 	}

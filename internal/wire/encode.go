@@ -56,9 +56,19 @@ func AppendNullable(b []byte, s string) []byte {
 }
 
 // AppendKey appends "key": to b, after a comma unless b ends an opening
-// brace. The key is escaped like any string: most are payrec's constants,
-// but some (the per-type payment method hashes) come from callers.
+// brace. key is one of payrec's constant member names, which need no
+// escaping; a key that comes from a caller goes through AppendMember.
 func AppendKey(b []byte, key string) []byte {
+	if n := len(b); n > 0 && b[n-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// AppendMember is AppendKey for a key that may need escaping.
+func AppendMember(b []byte, key string) []byte {
 	if n := len(b); n > 0 && b[n-1] != '{' {
 		b = append(b, ',')
 	}
