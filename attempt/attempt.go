@@ -23,6 +23,10 @@ var (
 	// payrec.ErrInvalidTransition unless nothing at all is left (then the
 	// error also matches ErrNoGuaranteedFunds).
 	ErrRefundExceeds = errors.New("attempt: refund exceeds the unrefunded amount")
+	// ErrNothingLeft: a refund of an attempt whose guaranteed funds are all
+	// refunded already. It matches both ErrRefundExceeds and
+	// ErrNoGuaranteedFunds (and so payrec.ErrInvalidTransition).
+	ErrNothingLeft = fmt.Errorf("%w: %w", ErrRefundExceeds, ErrNoGuaranteedFunds)
 )
 
 // Attempt is one try at collecting a payment record's requested amount: what
@@ -343,21 +347,19 @@ func (a *Attempt) Refund(amt money.Amount) error {
 			Message: fmt.Sprintf("attempt: cannot refund attempt %s: it is %s", a.id, a.state)}
 	}
 	if left := a.Guaranteed(); amt.Value() > left.Value() {
-		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: RefundExceedsCause(left),
+		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: refundExceedsCause(left),
 			Message: fmt.Sprintf("attempt: cannot refund %s: only %s guaranteed remains", amt, left)}
 	}
 	a.refunded += amt.Value()
 	return nil
 }
 
-// RefundExceedsCause returns the cause of a refund larger than left, the
+// refundExceedsCause returns the cause of a refund larger than left, the
 // guaranteed amount not yet refunded: ErrRefundExceeds, joined with
 // ErrNoGuaranteedFunds when nothing at all is left.
-func RefundExceedsCause(left money.Amount) error {
+func refundExceedsCause(left money.Amount) error {
 	if left.IsZero() {
-		return errNothingLeft
+		return ErrNothingLeft
 	}
 	return ErrRefundExceeds
 }
-
-var errNothingLeft = fmt.Errorf("%w: %w", ErrRefundExceeds, ErrNoGuaranteedFunds)

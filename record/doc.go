@@ -161,8 +161,9 @@
 //	ErrFundsGuaranteed           a new attempt once funds are guaranteed      ErrInvalidTransition
 //	ErrNoGuaranteedFunds         a refund when the latest attempt is not      ErrInvalidTransition
 //	                             guaranteed, or all of it is refunded
-//	ErrRefundExceeds             a refund larger than what is left            ErrNoGuaranteedFunds,
-//	                                                                          when nothing is left
+//	ErrRefundExceeds             a refund larger than what is left            -
+//	ErrNothingLeft               a refund once everything is refunded         ErrRefundExceeds,
+//	                                                                          ErrNoGuaranteedFunds
 //	ErrDuplicateRefundReference  a refund reference already used              ErrDuplicate, for a repeat
 //	ErrDuplicateAttemptID        an attempt_id already used                   ErrDuplicate, for a repeat
 //	ErrRecordExists              Apply of a ReportPaymentParams               ErrDuplicate, for a repeat

@@ -33,6 +33,10 @@ var (
 	// has not been refunded yet. [Stripe] When nothing at all is left, the
 	// error also matches ErrNoGuaranteedFunds and so ErrInvalidTransition.
 	ErrRefundExceeds = attempt.ErrRefundExceeds
+	// ErrNothingLeft: a refund once all the guaranteed funds are refunded.
+	// It matches ErrRefundExceeds and ErrNoGuaranteedFunds, and so
+	// payrec.ErrInvalidTransition.
+	ErrNothingLeft = attempt.ErrNothingLeft
 	// ErrDuplicateRefundReference: the refund reference was already used by
 	// another refund of the record. [Stripe]
 	ErrDuplicateRefundReference = errors.New("record: duplicate refund reference")

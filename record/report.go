@@ -408,7 +408,7 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 		if amountGiven {
 			what = amt.String() + " on " + r.id
 		}
-		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: attempt.RefundExceedsCause(left),
+		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: ErrNothingLeft,
 			Message: fmt.Sprintf("record: cannot refund %s: nothing is left to refund (attempt %s: %s guaranteed, all of it refunded)",
 				what, a.ID(), a.Requested())}
 	}
