@@ -250,7 +250,8 @@
 //
 // Every params type is a [Report], an interface closed to this package
 // whose Op method names the endpoint. [Record.Apply] applies any report but
-// a ReportPaymentParams, which creates records ([ErrRecordExists]).
+// a ReportPaymentParams, which creates records: once its parameters pass,
+// it is rejected with [ErrRecordExists].
 // [Replay] rebuilds a record from its reports, the first being the
 // ReportPaymentParams that created it; replaying the reports a record
 // accepted gives an equal record, with the same JSON and Version. The first
@@ -276,8 +277,10 @@
 //
 // [LogReader] reads a log one entry at a time, strictly, skipping blank
 // lines and holding one line (at most [MaxLogLine] bytes) at a time; a
-// malformed line is an error naming its number, after which reading goes
-// on. [ReplayLog] rebuilds one record from a log that holds
+// malformed or longer line is an error naming its number, after which
+// reading goes on with the next line. Lines may end in \n or \r\n.
+// [ParseLogLine] decodes one line exactly as LogReader does, for readers of
+// their own. [ReplayLog] rebuilds one record from a log that holds
 // only its reports: it must start with the report_payment, a line naming
 // another record is [ErrRecordMismatch], and the first malformed or
 // rejected line ends it.
