@@ -214,6 +214,16 @@ func ExampleAmount_MarshalJSON() {
 	// {"amount":{"currency":"usd","value":1000},"amount_received":null} <nil>
 }
 
+func ExampleAmount_AppendJSON() {
+	buf := []byte(`{"refund":`)
+	buf = money.MustParse("2.50", money.MustParseCurrency("eur")).AppendJSON(buf)
+	buf = append(buf, `,"fee":`...)
+	buf = money.Amount{}.AppendJSON(buf)
+	fmt.Println(string(append(buf, '}')))
+	// Output:
+	// {"refund":{"currency":"eur","value":250},"fee":null}
+}
+
 func ExampleAmount_UnmarshalJSON() {
 	var a money.Amount
 	err := json.Unmarshal([]byte(`{"currency":"USD","value":1000}`), &a)

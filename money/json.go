@@ -15,16 +15,20 @@ import (
 // minor units as a JSON integer. The zero Amount, which has no currency,
 // encodes as null. It never fails.
 func (a Amount) MarshalJSON() ([]byte, error) {
+	return a.AppendJSON(make([]byte, 0, len(`{"currency":"usd","value":-9223372036854775808}`))), nil
+}
+
+// AppendJSON appends what MarshalJSON returns to b, for encoders that build
+// a larger document in one buffer.
+func (a Amount) AppendJSON(b []byte) []byte {
 	if !a.IsValid() {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	b := make([]byte, 0, len(`{"currency":"usd","value":-9223372036854775808}`))
 	b = append(b, `{"currency":"`...)
 	b = append(b, a.cur.String()...)
 	b = append(b, `","value":`...)
 	b = strconv.AppendInt(b, a.value, 10)
-	b = append(b, '}')
-	return b, nil
+	return append(b, '}')
 }
 
 // UnmarshalJSON decodes Stripe's {"currency":"usd","value":1000}, strictly:

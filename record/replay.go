@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/internal/wire"
 )
 
@@ -344,7 +345,7 @@ func (lr *LogReader) Next() (Entry, error) {
 		if tooLong {
 			return Entry{}, TooLongLineError(lr.line)
 		}
-		b = bytes.TrimSpace(b)
+		b = jsonscan.TrimSpace(b) // JSON white space only: other spaces make the line malformed
 		if len(b) == 0 {
 			continue
 		}

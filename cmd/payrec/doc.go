@@ -54,8 +54,8 @@
 // are applied one at a time, in order.
 //
 // When any line got an error envelope, replay says on standard error how
-// many and which came first, and exits 1; -allow-rejects makes it exit 0,
-// so that a pipeline can keep the envelopes as data.
+// many and which came first, and exits 1; -allow-rejects makes it exit 0
+// and say nothing, so that a pipeline can keep the envelopes as data.
 //
 //	payrec replay payments.jsonl > records.jsonl
 //	payrec replay -allow-rejects - < payments.jsonl | grep '^{"error"'
@@ -89,10 +89,11 @@
 //
 // # Help
 //
-// payrec, payrec -h and payrec help print an overview; payrec help COMMAND
-// and payrec COMMAND -h print the usage of one command. Help that is asked
-// for goes to standard output; usage printed because of a mistake goes to
-// standard error.
+// payrec -h and payrec help print an overview; payrec help COMMAND and
+// payrec COMMAND -h print the usage of one command. Help that is asked for
+// goes to standard output with exit status 0; usage printed because of a
+// mistake — payrec alone, with no command, is one — goes to standard error
+// with exit status 2.
 //
 // # Exit status
 //

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/record"
 )
 
@@ -79,7 +80,6 @@ type item struct {
 	start, end int // its bytes in the batch's arena
 	entry      record.Entry
 	err        error // a decoding error naming the line
-	decoded    bool  // err was set while reading: there is nothing to decode
 }
 
 // next reads the next batch and starts decoding it. It returns nil when the
@@ -106,9 +106,9 @@ func (lb *logBatches) next() *batch {
 			if lb.line == 1 {
 				content = bytes.TrimPrefix(content, []byte("\ufeff")) // as record.LogReader does
 			}
-			switch line := bytes.TrimSpace(content); {
+			switch line := jsonscan.TrimSpace(content); {
 			case tooLong || len(content) > record.MaxLogLine:
-				b.items = append(b.items, item{line: lb.line, err: record.TooLongLineError(lb.line), decoded: true})
+				b.items = append(b.items, item{line: lb.line, err: record.TooLongLineError(lb.line)})
 			case len(line) > 0:
 				start := len(b.arena)
 				b.arena = append(b.arena, line...)
@@ -173,8 +173,8 @@ func (b *batch) decode(workers int) {
 			defer wg.Done()
 			for j := range items {
 				it := &items[j]
-				if !it.decoded {
-					it.entry, it.err = decodeLine(b.arena[it.start:it.end], it.line)
+				if it.err == nil { // an error from reading leaves nothing to decode
+					it.entry, it.err = record.ParseLogLine(b.arena[it.start:it.end], it.line)
 				}
 			}
 		}()
@@ -184,7 +184,3 @@ func (b *batch) decode(workers int) {
 		close(b.done)
 	}()
 }
-
-// decodeLine decodes one non-blank log line exactly as record.LogReader
-// does.
-func decodeLine(line []byte, n int) (record.Entry, error) { return record.ParseLogLine(line, n) }

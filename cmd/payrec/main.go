@@ -60,7 +60,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	return exitFailure
 }
 
-// usage is the overview that payrec, payrec -h and payrec help print.
+// usage is the overview that payrec -h and payrec help print (and payrec
+// alone, on standard error).
 const usage = `payrec replays a log of payment reports and prints the payment records
 they build, as the JSON objects of Stripe's Payment Records API.
 

@@ -69,3 +69,20 @@ func ValueEnd(data []byte, i int) int {
 	}
 	return i
 }
+
+// TrimSpace returns data without the JSON white space (space, tab, line
+// feed, carriage return) at either end. Unlike bytes.TrimSpace it leaves
+// other Unicode spaces, which JSON does not allow around a value.
+func TrimSpace(data []byte) []byte {
+	start := SkipSpace(data, 0)
+	end := len(data)
+	for end > start {
+		switch data[end-1] {
+		case ' ', '\t', '\n', '\r':
+			end--
+			continue
+		}
+		break
+	}
+	return data[start:end]
+}

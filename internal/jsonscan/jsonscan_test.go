@@ -30,3 +30,17 @@ func FuzzValueEnd(f *testing.F) {
 		}
 	})
 }
+
+func TestTrimSpace(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{" \t\r\n", ""},
+		{" {} \r\n", "{}"},
+		{"\u00a0{}\u0085", "\u00a0{}\u0085"}, // not JSON white space: kept, so the line is malformed
+		{"{ }", "{ }"},
+	} {
+		if got := string(TrimSpace([]byte(tc.in))); got != tc.want {
+			t.Errorf("TrimSpace(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -81,18 +81,9 @@ func AppendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 // AppendInt appends n in decimal.
 func AppendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
 
-// AppendAmount appends a as Stripe's amount hash {"currency":"usd","value":1000},
-// or null for the zero Amount, matching money.Amount's MarshalJSON.
-func AppendAmount(b []byte, a money.Amount) []byte {
-	if !a.IsValid() {
-		return append(b, "null"...)
-	}
-	b = append(b, `{"currency":`...)
-	b = AppendString(b, a.Currency().String())
-	b = append(b, `,"value":`...)
-	b = strconv.AppendInt(b, a.Value(), 10)
-	return append(b, '}')
-}
+// AppendAmount appends a as Stripe's amount hash, as money.Amount encodes
+// it: {"currency":"usd","value":1000}, or null for the zero Amount.
+func AppendAmount(b []byte, a money.Amount) []byte { return a.AppendJSON(b) }
 
 // AppendMetadata appends m as a JSON object with sorted keys, {} when empty:
 // Stripe never shows metadata as null.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
@@ -70,12 +71,15 @@ var (
 //     canceled and refunded, added with money.Amount.Add, is the requested
 //     amount, and the money sits in the bucket of the attempt's state
 //     (refunds only beside guaranteed funds);
+//   - every attempt but the latest is failed or canceled (a new attempt
+//     follows only those), and each attempt has the timestamp of its
+//     state and no other, no earlier than its initiated_at;
 //   - at most one attempt is guaranteed or holds guaranteed or refunded
 //     funds, and it is the latest;
 //   - r's amounts are its latest attempt's;
 //   - r's refunds are positive, in r's currency, against a guaranteed
-//     attempt, with distinct non-empty references, and sum to each
-//     attempt's refunded amount;
+//     attempt and not refunded before it was guaranteed, with distinct
+//     non-empty references, and sum to each attempt's refunded amount;
 //   - r's JSON is valid and is Stripe's payment_record: exactly its keys,
 //     object "payment_record", amount equal to amount_requested,
 //     amount_authorized zero, every amount decoding (money.Amount's
@@ -138,6 +142,12 @@ func (p *problems) verify(r *record.Record) {
 			p.add("%s requests %s, the record %s", name, a.Requested(), req)
 		}
 		p.conservation(name, a)
+		p.times(name, a)
+		if i < len(atts)-1 && a.State() != payrec.Failed && a.State() != payrec.Canceled {
+			// A new attempt is accepted only after a failed or canceled one.
+			p.add("%s is %s but a later attempt exists; only failed or canceled attempts are followed by another",
+				name, a.State())
+		}
 		if a.State() == payrec.Guaranteed || a.Guaranteed().IsPositive() || a.Refunded().IsPositive() {
 			withFunds = append(withFunds, i)
 		}
@@ -265,6 +275,9 @@ func (p *problems) refunds(r *record.Record, atts []attempt.Attempt) {
 		if a.State() != payrec.Guaranteed {
 			p.add("%s is against attempt %s, which is %s", name, rf.Attempt, a.State())
 		}
+		if rf.RefundedAt != 0 && rf.RefundedAt < a.GuaranteedAt() {
+			p.add("%s was refunded at %d, before attempt %s was guaranteed at %d", name, rf.RefundedAt, rf.Attempt, a.GuaranteedAt())
+		}
 		sums[rf.Attempt] += rf.Amount.Value()
 	}
 	for i := range atts {
@@ -291,71 +304,30 @@ func members(b []byte) (object, error) {
 	if !json.Valid(b) {
 		return o, fmt.Errorf("invalid JSON: %s", clip(b))
 	}
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if b[i] != '{' {
 		return o, fmt.Errorf("not an object: %s", clip(b))
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	for b[i] != '}' {
-		end := valueEnd(b, i) // the key, a string
+		end := jsonscan.ValueEnd(b, i) // the key, a string
 		var k string
 		if err := json.Unmarshal(b[i:end], &k); err != nil {
 			return o, err
 		}
-		i = skipSpace(b, skipSpace(b, end)+1) // past the colon
-		end = valueEnd(b, i)
+		i = jsonscan.SkipSpace(b, jsonscan.SkipSpace(b, end)+1) // past the colon
+		end = jsonscan.ValueEnd(b, i)
 		if _, dup := o.members[k]; dup {
 			return o, fmt.Errorf("key %q appears twice", k)
 		}
 		o.keys = append(o.keys, k)
 		o.members[k] = json.RawMessage(b[i:end])
-		i = skipSpace(b, end)
+		i = jsonscan.SkipSpace(b, end)
 		if b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
 	return o, nil
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the end of the JSON value that starts at b[i]; b is
-// valid JSON.
-func valueEnd(b []byte, i int) int {
-	depth := 0
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			for j++; b[j] != '"'; j++ {
-				if b[j] == '\\' {
-					j++
-				}
-			}
-			if depth == 0 {
-				return j + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
-			if depth < 0 {
-				return j // the end of the enclosing object
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return len(b)
 }
 
 // want describes what an object's JSON must say.
@@ -543,9 +515,28 @@ func clip(b []byte) string {
 	return string(b[:n]) + fmt.Sprintf("…(%d bytes)", len(b))
 }
 
+// times checks that a's outcome came no earlier than it started, and that
+// only the timestamp of its state is set.
+func (p *problems) times(name string, a *attempt.Attempt) {
+	stamps := []struct {
+		state payrec.State
+		at    int64
+	}{{payrec.Guaranteed, a.GuaranteedAt()}, {payrec.Failed, a.FailedAt()}, {payrec.Canceled, a.CanceledAt()}}
+	for _, s := range stamps {
+		switch {
+		case s.at != 0 && a.State() != s.state:
+			p.add("%s is %s but has a %s time %d", name, a.State(), s.state, s.at)
+		case s.at == 0 && a.State() == s.state:
+			p.add("%s is %s but has no %s time", name, a.State(), s.state)
+		case s.at != 0 && s.at < a.InitiatedAt():
+			p.add("%s was %s at %d, before it was initiated at %d", name, s.state, s.at, a.InitiatedAt())
+		}
+	}
+}
+
 // Diff returns "" when got and want are the same record — the same
-// Version, the same JSON, the same attempts (by their JSON) and the same
-// refunds — and otherwise a message naming each difference, member by
+// Version, the same JSON, the same attempts (by their JSON and their
+// times, which the JSON does not show) and the same refunds — and otherwise a message naming each difference, member by
 // member. Use it to check that a record survives storage or transport
 // unchanged.
 func Diff(got, want *record.Record) string {
@@ -582,6 +573,21 @@ func Diff(got, want *record.Record) string {
 			continue
 		}
 		p.jsonDiff(fmt.Sprintf("attempt %d", i+1), gj, wj)
+		// Times the JSON does not show still decide what later reports do
+		// (duplicates, reports before initiated_at).
+		g, w := &ga[i], &wa[i]
+		for _, f := range []struct {
+			name      string
+			got, want int64
+		}{
+			{"Created", g.Created(), w.Created()}, {"InitiatedAt", g.InitiatedAt(), w.InitiatedAt()},
+			{"GuaranteedAt", g.GuaranteedAt(), w.GuaranteedAt()}, {"FailedAt", g.FailedAt(), w.FailedAt()},
+			{"CanceledAt", g.CanceledAt(), w.CanceledAt()},
+		} {
+			if f.got != f.want {
+				p.add("attempt %d: %s() = %d, want %d", i+1, f.name, f.got, f.want)
+			}
+		}
 	}
 	gr, wr := got.Refunds(), want.Refunds()
 	if len(gr) != len(wr) {

@@ -37,11 +37,11 @@ const (
 	// UnknownEnum gives an outcome, customer presence, payment method type
 	// or processor type that does not exist.
 	UnknownEnum
-	// OutcomeMismatch gives an outcome without its timestamp hash, or a
-	// timestamp hash of another outcome.
+	// OutcomeMismatch gives an outcome without its timestamp hash, a
+	// timestamp hash without an outcome, or one of the other outcome.
 	OutcomeMismatch
-	// NonPositiveTime gives a timestamp of zero or less where one is
-	// optional, or less than zero where one is required.
+	// NonPositiveTime gives a negative timestamp (zero is the Go value for
+	// "not given"), optional or required.
 	NonPositiveTime
 	// TimeBeforeStart gives an outcome time before the attempt's
 	// initiated_at, or a refunded_at before its guaranteed_at.
@@ -93,8 +93,8 @@ var defectNames = [...]string{
 	NonPositiveAmount:        "non-positive amount",
 	WrongCurrency:            "wrong currency",
 	UnknownEnum:              "unknown enum value",
-	OutcomeMismatch:          "outcome without its timestamp",
-	NonPositiveTime:          "non-positive timestamp",
+	OutcomeMismatch:          "outcome and timestamp hash disagree",
+	NonPositiveTime:          "negative timestamp",
 	TimeBeforeStart:          "time before start",
 	MetadataTooManyKeys:      "too many metadata keys",
 	MetadataBadKey:           "bad metadata key",
@@ -184,7 +184,7 @@ func badID(t *rapid.T) string {
 	}).Draw(t, "bad_id")
 }
 
-// badOutcome makes p's outcome and timestamp hashes disagree.
+// badOutcome draws an outcome and timestamp hashes that disagree.
 func badOutcome(t *rapid.T, initiatedAt int64) (record.Outcome, record.GuaranteedParams, record.FailedParams) {
 	g := record.GuaranteedParams{GuaranteedAt: After(initiatedAt).Draw(t, "guaranteed_at")}
 	f := record.FailedParams{FailedAt: After(initiatedAt).Draw(t, "failed_at")}

@@ -12,7 +12,6 @@ import (
 // view is what the generators need to know about a record, read through
 // its public API when a value is drawn.
 type view struct {
-	id       string
 	latest   attempt.Attempt
 	attempts map[string]bool
 	refunds  []record.Refund
@@ -32,7 +31,6 @@ func inspect(t *rapid.T, r *record.Record) *view {
 		t.Fatalf("recordtest: the record has no attempt; make records with record.ReportPayment or record.Replay")
 	}
 	v := &view{
-		id:       r.ID(),
 		latest:   latest,
 		attempts: make(map[string]bool),
 		refunds:  r.Refunds(),

@@ -236,3 +236,30 @@ func TestInvalidNoDefectApplies(t *testing.T) {
 	g := recordtest.InvalidReportRefund(r, recordtest.DuplicateRefundReference)
 	assert.Panics(t, func() { g.Example(1) }, "Example panics when the draw fails")
 }
+
+// TestDiffSeesTimes: two records whose JSON is the same but whose attempts
+// started and failed at other times behave differently on later reports
+// (a retry of the failure is a duplicate on one only), so Diff tells them
+// apart.
+func TestDiffSeesTimes(t *testing.T) {
+	build := func(initiated, failed int64) *record.Record {
+		r, err := record.ReportPayment(record.ReportPaymentParams{
+			ID: "pr_t", AttemptID: "par_t", Created: 1730000000, InitiatedAt: initiated,
+			AmountRequested:      money.New(1000, money.MustParseCurrency("usd")),
+			PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "newpay"}},
+		})
+		require.NoError(t, err)
+		require.NoError(t, r.ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: failed}))
+		return r
+	}
+	a, b := build(1730211363, 1730253453), build(1730000000, 1730299999)
+	aj, err := a.MarshalJSON()
+	require.NoError(t, err)
+	bj, err := b.MarshalJSON()
+	require.NoError(t, err)
+	require.Equal(t, string(aj), string(bj), "the JSON does not show the times")
+	d := recordtest.Diff(a, b)
+	assert.Contains(t, d, "InitiatedAt() = 1730211363, want 1730000000")
+	assert.Contains(t, d, "FailedAt() = 1730253453, want 1730299999")
+	assert.Empty(t, recordtest.Diff(a, a.Clone()))
+}
