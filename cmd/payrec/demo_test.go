@@ -10,18 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// stripeExamples is where the Stripe reference material lives, beside the
-// repository.
-var stripeExamples = filepath.Join("..", "..", "..", "shared", "stripe", "examples")
+// stripeReference is the repository's copy of Stripe's reference material
+// (see testdata/stripe/SHA256SUMS at the root).
+var stripeReference = filepath.Join("..", "..", "testdata", "stripe")
 
 // TestDemoMatchesStripe checks payrec demo against Stripe's own response for
 // the canonical example: every key and value of the response, plus only the
 // keys of the current payment_record schema that the example predates.
 func TestDemoMatchesStripe(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(stripeExamples, "report_payment_attempt_failed.response.json"))
-	if os.IsNotExist(err) {
-		t.Skipf("Stripe's example response is not at %s (the shared reference folder is absent)", stripeExamples)
-	}
+	raw, err := os.ReadFile(filepath.Join(stripeReference, "examples", "report_payment_attempt_failed.response.json"))
 	require.NoError(t, err)
 	var want map[string]any
 	require.NoError(t, json.Unmarshal(raw, &want))
@@ -41,6 +38,24 @@ func TestDemoMatchesStripe(t *testing.T) {
 		"amount_authorized": map[string]any{"currency": "usd", "value": float64(0)},
 		"application":       nil,
 		"reported_by":       "self",
+	}
+	spec, err := os.ReadFile(filepath.Join(stripeReference, "payment_records.openapi.json"))
+	require.NoError(t, err)
+	var openapi struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal(spec, &openapi))
+	props := openapi.Components.Schemas["payment_record"].Properties
+	require.NotEmpty(t, props, "the OpenAPI copy describes payment_record")
+	for k := range added {
+		assert.Contains(t, props, k, "payment_record in the current spec has %q", k)
+	}
+	for k := range rec {
+		assert.Contains(t, props, k, "payment_record in the current spec has %q", k)
 	}
 	for k, v := range rec {
 		if _, ok := want[k]; ok {
