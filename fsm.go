@@ -93,16 +93,22 @@ func ParseState(name string) (State, error) {
 }
 
 // Event is something reported about a pending attempt that resolves it.
+// An Event encodes as its lowercase name ("guarantee", "fail", "cancel").
 //
-// The zero value is [Guarantee]. An Event encodes as its lowercase name
-// ("guarantee", "fail", "cancel").
+// The zero value is not a valid event: IsValid reports false, String gives
+// "Event(0)", MarshalText fails and every state rejects it. The zero [State]
+// is valid because every attempt starts pending; no event is the one an
+// attempt starts with, so an Event left unset is a mistake to be caught, not
+// a guarantee to be applied.
 type Event uint8
 
 // The lifecycle events. Each one resolves a pending attempt; see
 // [Event.Target].
 const (
+	_ Event = iota // the zero Event is invalid
+
 	// Guarantee reports that the attempt's funds are guaranteed.
-	Guarantee Event = iota
+	Guarantee
 	// Fail reports that the attempt failed.
 	Fail
 	// Cancel reports that the attempt was canceled.
@@ -126,8 +132,9 @@ func (e Event) String() string {
 	return "Event(" + strconv.Itoa(int(e)) + ")"
 }
 
-// IsValid reports whether e is one of the declared events.
-func (e Event) IsValid() bool { return e < numEvents }
+// IsValid reports whether e is one of the declared events; the zero Event
+// is not.
+func (e Event) IsValid() bool { return e != 0 && e < numEvents }
 
 // MarshalText implements [encoding.TextMarshaler]. It fails for an invalid
 // event.
@@ -150,16 +157,15 @@ func (e *Event) UnmarshalText(text []byte) error {
 }
 
 // ParseEvent returns the event named name. Only the exact lowercase names
-// that [Event.String] returns are accepted. On error it returns the zero
-// Event, which is the valid [Guarantee], and an error that quotes name: never
-// use the value without checking the error.
+// that [Event.String] returns are accepted. On error it returns the invalid
+// zero Event and an error that quotes name.
 func ParseEvent(name string) (Event, error) {
 	for e, n := range eventNames {
-		if n == name {
+		if e != 0 && n == name {
 			return Event(e), nil
 		}
 	}
-	return Guarantee, fmt.Errorf("payrec: invalid event %q", name)
+	return 0, fmt.Errorf("payrec: invalid event %q", name)
 }
 
 // Target returns the state that e leads to from [Pending]: [Guaranteed] for
@@ -228,7 +234,7 @@ func article(word string) string {
 // leaves st as it was on error. Transition is a lookup in a table compiled
 // once from the declaration; it does not allocate unless it returns an error.
 func (s State) Transition(e Event) (State, error) {
-	if s < numStates && e < numEvents {
+	if s < numStates && e < numEvents { // table[s][0] rejects the zero Event
 		if c := table[s][e]; c.ok {
 			return c.to, nil
 		}
@@ -279,7 +285,7 @@ func compile(events fsm.Events) [numStates][numEvents]cell {
 	var t [numStates][numEvents]cell
 	ctx := context.Background()
 	for s := range State(numStates) {
-		for e := range Event(numEvents) {
+		for e := Event(1); e < numEvents; e++ { // the zero Event stays rejected
 			f := fsm.NewFSM(s.String(), events, nil)
 			err := f.Event(ctx, e.String())
 			var (

@@ -66,7 +66,8 @@ func TestTransitionOutOfRange(t *testing.T) {
 		{"first invalid state", payrec.State(4), payrec.Cancel, "payrec: cannot cancel an attempt in invalid State(4)"},
 		{"max state", payrec.State(255), payrec.Fail, "payrec: cannot fail an attempt in invalid State(255)"},
 		{"invalid event", payrec.Pending, payrec.Event(9), "payrec: cannot apply invalid Event(9) to a pending attempt"},
-		{"first invalid event", payrec.Pending, payrec.Event(3), "payrec: cannot apply invalid Event(3) to a pending attempt"},
+		{"first invalid event", payrec.Pending, payrec.Event(4), "payrec: cannot apply invalid Event(4) to a pending attempt"},
+		{"zero event", payrec.Pending, payrec.Event(0), "payrec: cannot apply invalid Event(0) to a pending attempt"},
 		{"invalid event on final", payrec.Guaranteed, payrec.Event(200), "payrec: cannot apply invalid Event(200) to a guaranteed attempt"},
 		{"both invalid", payrec.State(7), payrec.Event(9), "payrec: cannot apply invalid Event(9) to an attempt in invalid State(7)"},
 	}
@@ -153,7 +154,19 @@ func TestZeroValues(t *testing.T) {
 	var s payrec.State
 	assert.Equal(t, payrec.Pending, s, "a new attempt is pending")
 	var e payrec.Event
-	assert.Equal(t, payrec.Guarantee, e)
+	assert.False(t, e.IsValid(), "the zero Event is not an event")
+	assert.Equal(t, "Event(0)", e.String())
+	_, err := e.MarshalText()
+	assert.Error(t, err, "the zero Event does not encode")
+	for _, st := range allStates {
+		got, err := st.Transition(e)
+		assert.Equal(t, st, got, "%s rejects the zero Event and stays", st)
+		assert.ErrorIs(t, err, payrec.ErrInvalidTransition)
+	}
+	assert.Equal(t, payrec.Pending, e.Target(), "the zero Event leads nowhere")
+	parsed, err := payrec.ParseEvent("")
+	require.Error(t, err)
+	assert.Equal(t, e, parsed, "ParseEvent returns the zero Event on error")
 }
 
 func TestTarget(t *testing.T) {
@@ -164,7 +177,8 @@ func TestTarget(t *testing.T) {
 		{payrec.Guarantee, payrec.Guaranteed},
 		{payrec.Fail, payrec.Failed},
 		{payrec.Cancel, payrec.Canceled},
-		{payrec.Event(3), payrec.Pending},
+		{payrec.Event(0), payrec.Pending},
+		{payrec.Event(4), payrec.Pending},
 		{payrec.Event(255), payrec.Pending},
 	}
 	for _, tt := range tests {
@@ -260,7 +274,7 @@ func TestEventText(t *testing.T) {
 }
 
 func TestEventInvalid(t *testing.T) {
-	for _, e := range []payrec.Event{3, 9, 255} {
+	for _, e := range []payrec.Event{0, 4, 9, 255} {
 		t.Run(e.String(), func(t *testing.T) {
 			assert.False(t, e.IsValid())
 			_, err := e.MarshalText()
@@ -316,7 +330,8 @@ func TestTransitionSteps(t *testing.T) {
 		{payrec.Guarantee, payrec.Guaranteed, true}, // Stripe: already guaranteed
 		{payrec.Fail, payrec.Guaranteed, true},
 		{payrec.Cancel, payrec.Guaranteed, true},
-		{payrec.Event(3), payrec.Guaranteed, true},
+		{payrec.Event(4), payrec.Guaranteed, true},
+		{payrec.Event(0), payrec.Guaranteed, true},
 	}
 	var s payrec.State
 	for i, step := range steps {
@@ -377,7 +392,7 @@ func TestTransitionModel(t *testing.T) {
 				fire(t, rapid.SampledFrom(allEvents).Draw(t, "event"))
 			},
 			"invalid event": func(t *rapid.T) {
-				fire(t, payrec.Event(rapid.Uint8Min(uint8(len(allEvents))).Draw(t, "invalid event")))
+				fire(t, payrec.Event(rapid.OneOf(rapid.Just(uint8(0)), rapid.Uint8Min(uint8(len(allEvents))+1)).Draw(t, "invalid event")))
 			},
 			"": func(t *rapid.T) {
 				if s != model {
