@@ -86,9 +86,7 @@ type RefundProcessorDetails struct {
 // Every params type below follows Stripe's parameters of the endpoint it is
 // named after, plus the facts Stripe's server would assign (IDs, created,
 // livemode) so that a report is self-contained and replays identically. The
-// zero value of an optional field means it was not given. Metadata entries
-// whose value is "" remove that key; ClearMetadata removes every key (on the
-// wire, "metadata": ""), and cannot be combined with entries.
+// zero value of an optional field means it was not given.
 
 // ReportPaymentParams creates a record and its first attempt
 // (POST /v1/payment_records/report_payment).
@@ -112,8 +110,12 @@ type ReportPaymentParams struct {
 	Guaranteed GuaranteedParams
 	Failed     FailedParams
 
-	Description   string
-	Metadata      map[string]string
+	Description string
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
 	ClearMetadata bool
 }
 
@@ -133,32 +135,48 @@ type ReportPaymentAttemptParams struct {
 	Guaranteed GuaranteedParams
 	Failed     FailedParams
 
-	Description   string
-	Metadata      map[string]string
+	Description string
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
 	ClearMetadata bool
 }
 
 // ReportPaymentAttemptFailedParams marks the latest attempt failed
 // (POST /v1/payment_records/{id}/report_payment_attempt_failed).
 type ReportPaymentAttemptFailedParams struct {
-	FailedAt      int64 // Unix seconds; required
-	Metadata      map[string]string
+	FailedAt int64 // Unix seconds; required
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
 	ClearMetadata bool
 }
 
 // ReportPaymentAttemptGuaranteedParams marks the latest attempt guaranteed
 // (POST /v1/payment_records/{id}/report_payment_attempt_guaranteed).
 type ReportPaymentAttemptGuaranteedParams struct {
-	GuaranteedAt  int64 // Unix seconds; required
-	Metadata      map[string]string
+	GuaranteedAt int64 // Unix seconds; required
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
 	ClearMetadata bool
 }
 
 // ReportPaymentAttemptCanceledParams marks the latest attempt canceled
 // (POST /v1/payment_records/{id}/report_payment_attempt_canceled).
 type ReportPaymentAttemptCanceledParams struct {
-	CanceledAt    int64 // Unix seconds; required
-	Metadata      map[string]string
+	CanceledAt int64 // Unix seconds; required
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
 	ClearMetadata bool
 }
 
@@ -172,8 +190,12 @@ type ReportPaymentAttemptInformationalParams struct {
 	ClearShippingDetails bool // on the wire, "shipping_details": ""
 	Description          string
 	ClearDescription     bool // on the wire, "description": ""
-	Metadata             map[string]string
-	ClearMetadata        bool
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
+	ClearMetadata bool
 }
 
 // ReportRefundParams refunds part or all of the latest attempt's guaranteed
@@ -185,6 +207,10 @@ type ReportRefundParams struct {
 	InitiatedAt      int64 // Unix seconds; optional
 	ProcessorDetails RefundProcessorDetails
 	Refunded         RefundedParams
-	Metadata         map[string]string
-	ClearMetadata    bool
+	// Metadata is merged into the record's metadata: a key set to "" is
+	// removed, and the result holds at most 50 keys.
+	Metadata map[string]string
+	// ClearMetadata removes every metadata key, as "metadata": "" does on
+	// the wire. It cannot be combined with Metadata entries.
+	ClearMetadata bool
 }
