@@ -313,3 +313,34 @@ func TestGeneratedLogRejections(t *testing.T) {
 	}
 	t.Logf("20000 lines, 2000 records: %d rejected (%.1f%%), ops %v", rejected, 100*share, ops)
 }
+
+// TestMalformedLineSaysWhere checks that the envelope of a line that is not
+// JSON says what is wrong and at which byte of the line, as encoding/json's
+// SyntaxError does, so that a broken log can be mended.
+func TestMalformedLineSaysWhere(t *testing.T) {
+	tests := []struct {
+		name, line, want string
+	}{
+		{"trailing comma", `{"op":"report_payment","params":{"id":"pr_1",}}`,
+			"malformed JSON for the log line: invalid character '}' looking for beginning of object key string at byte 46"},
+		{"missing colon", `{"op" "report_payment"}`,
+			`malformed JSON for the log line: invalid character '"' after object key at byte 7`},
+		{"not JSON", `not json`,
+			"malformed JSON for the log line: invalid character 'o' in literal null (expecting 'u') at byte 2"},
+		{"cut short", `{"op":`,
+			"malformed JSON for the log line: unexpected end of JSON input after byte 6"},
+		{"trailing data", `{"op":"report_refund","id":"pr_1","params":{}} x`,
+			"malformed JSON for the log line: invalid character 'x' after top-level value at byte 48"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runCmd(t, tt.line+"\n", "replay")
+			assert.Equal(t, 1, got.code)
+			var env struct {
+				Error struct{ Message string } `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(got.stdout), &env), got.stdout)
+			assert.Contains(t, env.Error.Message, tt.want)
+		})
+	}
+}

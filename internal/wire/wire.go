@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/payrec/payrec"
@@ -89,11 +90,8 @@ func IsNull(v []byte) bool { return string(bytes.TrimSpace(v)) == "null" }
 // returns, which ends the walk. The document is validated once, at the
 // outermost Object: the paths it hands to fn carry that knowledge down.
 func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error) error {
-	if !p.trusted && !json.Valid(data) {
-		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return p.Errorf("", nil, "malformed JSON for %s", describe(p))
+	if !p.trusted && !json.Valid(data) || len(bytes.TrimSpace(data)) == 0 {
+		return malformed(data, p)
 	}
 	i := jsonscan.SkipSpace(data, 0)
 	if data[i] != '{' {
@@ -126,6 +124,25 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 		}
 	}
 	return nil
+}
+
+// malformed reports that data, which json.Valid rejects, is not JSON, with
+// the cause and where it is, counted in bytes from 1 as an editor counts
+// columns: "malformed JSON for the log line: invalid character '}' looking
+// for beginning of object key string at byte 14". The error wraps the
+// *json.SyntaxError. It runs only on this path, so valid input pays nothing.
+func malformed(data []byte, p Path) error {
+	var se *json.SyntaxError
+	if err := json.Unmarshal(data, new(json.RawMessage)); !errors.As(err, &se) {
+		return p.Errorf("", nil, "malformed JSON for %s", describe(p)) // never expected: json.Valid said no
+	}
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return p.Errorf("", se, "malformed JSON for %s: it is empty", describe(p))
+	case strings.HasPrefix(se.Error(), "unexpected end"):
+		return p.Errorf("", se, "malformed JSON for %s: %v after byte %d", describe(p), se, se.Offset)
+	}
+	return p.Errorf("", se, "malformed JSON for %s: %v at byte %d", describe(p), se, se.Offset)
 }
 
 // String decodes a JSON string of at most max characters.

@@ -5,6 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/payrec/payrec"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzAppendString: AppendString writes exactly what json.Marshal writes for
@@ -84,5 +88,26 @@ func TestObjectManyKeys(t *testing.T) {
 	err = Object([]byte(doc+`,"k0":"again"}`), Root("wire"), func(string, []byte, Path) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "given twice") {
 		t.Fatalf("repeated key after %d keys: err = %v, want given twice", n, err)
+	}
+}
+
+// TestObjectMalformedSaysWhere checks that a document that is not JSON is
+// rejected with the cause and its byte, and that the error wraps the
+// *json.SyntaxError for callers that want the offset.
+func TestObjectMalformedSaysWhere(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":1,}`, `malformed JSON for the parameters: invalid character '}' looking for beginning of object key string at byte 8`},
+		{`{"a" 1}`, `malformed JSON for the parameters: invalid character '1' after object key at byte 6`},
+		{`{"a":`, `malformed JSON for the parameters: unexpected end of JSON input after byte 5`},
+		{` `, `malformed JSON for the parameters: it is empty`},
+	}
+	for _, tt := range tests {
+		err := Object([]byte(tt.in), Root("record"), func(string, []byte, Path) error { return nil })
+		var pe *payrec.Error
+		require.ErrorAs(t, err, &pe, "%q", tt.in)
+		assert.Equal(t, "record: "+tt.want, pe.Message, "%q", tt.in)
+		assert.ErrorIs(t, err, payrec.ErrInvalidParameter)
+		var se *json.SyntaxError
+		assert.ErrorAs(t, err, &se, "%q wraps the SyntaxError", tt.in)
 	}
 }
