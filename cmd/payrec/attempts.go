@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 
 	"github.com/payrec/payrec/record"
 )
@@ -21,6 +23,10 @@ func runAttempts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(fs, stderr, "missing record ID")
 	case fs.NArg() > 2:
 		return usageError(fs, stderr, "want ID and at most one FILE, got %d arguments", fs.NArg())
+	case fs.NArg() == 1 && isFile(fs.Arg(0)):
+		// Without this, the file name would be taken for the record ID and
+		// the command would wait for a log on standard input.
+		return usageError(fs, stderr, "missing record ID before FILE %q (to read standard input for a record whose ID is also a file name, add -)", fs.Arg(0))
 	}
 	id := fs.Arg(0)
 	src, closeSrc, err := openInput(fs.Arg(1), stdin)
@@ -40,8 +46,8 @@ func runAttempts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			stats.rejected, stats.lines, id, stats.firstRejected)
 	}
 	if stats.malformed > 0 {
-		fmt.Fprintf(stderr, "payrec attempts: note: skipped %d malformed lines, the first on line %d (payrec replay says why)\n",
-			stats.malformed, stats.firstMalformed)
+		fmt.Fprintf(stderr, "payrec attempts: note: skipped %s, the first on line %d (payrec replay says why)\n",
+			count(stats.malformed, "malformed line"), stats.firstMalformed)
 	}
 	if rec == nil {
 		fmt.Fprintf(stderr, "payrec attempts: no such payment_record: %q (no accepted report_payment creates it)\n", id)
@@ -71,6 +77,21 @@ func runAttempts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// isFile reports whether name is an existing file that is not a directory.
+func isFile(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && !st.IsDir()
+}
+
+// count says n things, in the singular for one: "1 malformed line", "2
+// malformed lines".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // attemptsStats counts the lines about one record, and the malformed lines,

@@ -112,3 +112,16 @@ func TestAttemptsUnknownRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestAttemptsNoteCounts checks the notes count in words that agree with
+// the number: one malformed line is "1 malformed line".
+func TestAttemptsNoteCounts(t *testing.T) {
+	create := `{"op":"report_payment","params":{"id":"pr_1","attempt_id":"par_1","created":1730000000,"amount_requested":{"currency":"usd","value":100},"initiated_at":1730000000,"payment_method_details":{"custom":{"display_name":"newpay"}}}}`
+	got := runCmd(t, create+"\n{not json\n", "attempts", "pr_1")
+	require.Equal(t, 0, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "skipped 1 malformed line, the first on line 2")
+
+	got = runCmd(t, create+"\n{not json\n[]\n", "attempts", "pr_1")
+	require.Equal(t, 0, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "skipped 2 malformed lines, the first on line 2")
+}

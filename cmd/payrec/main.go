@@ -51,7 +51,12 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if len(args) == 1 {
-		if fs := newFlagSet(args[0]); fs != nil {
+		name := args[0]
+		switch name {
+		case "-h", "-help", "--help":
+			name = "help"
+		}
+		if fs := newFlagSet(name); fs != nil {
 			printUsage(stdout, fs)
 			return exitOK
 		}
@@ -70,6 +75,8 @@ Usage:
   payrec attempts [-pretty] ID [FILE|-]
   payrec demo [-log]
   payrec help [COMMAND]
+
+Flags may come before or after the arguments.
 
 Commands:
   replay    Apply each report of the log, in order, to records kept in
@@ -115,6 +122,7 @@ func newFlagSet(name string) *flag.FlagSet {
 		fs.Bool("pretty", false, "print each attempt indented, over several lines")
 	case "demo":
 		fs.Bool("log", false, "print the example's report log instead of the record")
+	case "help":
 	default:
 		return nil
 	}
@@ -146,6 +154,11 @@ ID that were rejected, and of malformed lines, is noted on standard error.
 Exit status 1, with a message on standard error, when the log never created
 record ID.
 `,
+	"help": `usage: payrec help [COMMAND]
+
+Prints the overview of payrec, or the usage of COMMAND: replay, attempts,
+demo or help.
+`,
 	"demo": `usage: payrec demo [-log]
 
 Replays the canonical example built into payrec — Stripe's $10.00 payment
@@ -158,27 +171,54 @@ payrec replay.
 // printUsage prints the usage of fs's subcommand and its flags.
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, synopsis[strings.TrimPrefix(fs.Name(), "payrec ")])
-	fmt.Fprintln(w, "\nFlags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
 }
 
 // parseFlags parses args with fs and sorts out help and usage errors. It
 // returns done when the command must stop with status code.
+//
+// Flags may come before or after the arguments (payrec replay FILE
+// -allow-rejects), as people type them; after "--" everything is an
+// argument. Once it returns, fs.Args holds the arguments in order.
 func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
 	fs.SetOutput(io.Discard) // the flag package's own messages go through printUsage
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return 0, false
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, fs)
-		return exitOK, true
-	default:
-		fmt.Fprintf(stderr, "%s: %v\n\n", fs.Name(), err)
-		printUsage(stderr, fs)
+	var positional []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case err == nil:
+		case errors.Is(err, flag.ErrHelp):
+			printUsage(stdout, fs)
+			return exitOK, true
+		default:
+			fmt.Fprintf(stderr, "%s: %v\n\n", fs.Name(), err)
+			printUsage(stderr, fs)
+			return exitFailure, true
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...) // parsing stopped at "--"
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0]) // parsing stopped at an argument
+		args = rest[1:]
+	}
+	// Leave the arguments in fs.Args; "--" keeps one that starts with "-"
+	// from being read as a flag again.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err) // never expected: nothing is parsed after "--"
 		return exitFailure, true
 	}
+	return 0, false
 }
 
 // usageError reports a bad command line of fs's subcommand.
