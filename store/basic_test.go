@@ -1,0 +1,256 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/money"
+	"github.com/payrec/payrec/record"
+	"github.com/payrec/payrec/store"
+)
+
+var usd = money.MustParseCurrency("usd")
+
+func create(id string, created int64) record.ReportPaymentParams {
+	return record.ReportPaymentParams{
+		ID: id, AttemptID: "par_" + id, Created: created,
+		AmountRequested: money.New(1000, usd), InitiatedAt: created,
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "newpay"}},
+		Outcome:              record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: created},
+	}
+}
+
+func refund(ref string, cents int64) record.ReportRefundParams {
+	return record.ReportRefundParams{Amount: money.New(cents, usd),
+		ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
+}
+
+// backends lists the stores the basic tests run on, each opened afresh.
+func backends(t *testing.T) map[string]func(t *testing.T, opts ...store.Option) *store.Store {
+	open := func(dsn func(t *testing.T) string) func(t *testing.T, opts ...store.Option) *store.Store {
+		return func(t *testing.T, opts ...store.Option) *store.Store {
+			s, err := store.Open(context.Background(), dsn(t), opts...)
+			require.NoError(t, err)
+			t.Cleanup(func() { assert.NoError(t, s.Close()) })
+			return s
+		}
+	}
+	return map[string]func(t *testing.T, opts ...store.Option) *store.Store{
+		"memory": open(func(*testing.T) string { return "memory" }),
+	}
+}
+
+func TestApplyGetAttemptLog(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			_, err := s.Get(ctx, "pr_a")
+			require.ErrorIs(t, err, store.ErrNotFound)
+			var pe *payrec.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, payrec.CodeResourceMissing, pe.Code)
+
+			_, err = s.Apply(ctx, "pr_other", create("pr_a", 100))
+			require.ErrorIs(t, err, payrec.ErrInvalidParameter, "id differs from the report's")
+			_, err = s.Apply(ctx, "pr_a", refund("re_1", 100))
+			require.ErrorIs(t, err, store.ErrNotFound)
+
+			r, err := s.Apply(ctx, "", create("pr_a", 100))
+			require.NoError(t, err)
+			require.Equal(t, uint64(1), r.Version())
+			_, err = s.Apply(ctx, "", create("pr_a", 100))
+			require.ErrorIs(t, err, record.ErrRecordExists)
+			require.ErrorIs(t, err, record.ErrDuplicate)
+
+			r, err = s.Apply(ctx, "pr_a", refund("re_1", 300))
+			require.NoError(t, err)
+			assert.Equal(t, uint64(2), r.Version())
+			_, err = s.Apply(ctx, "pr_a", refund("re_2", 800))
+			require.ErrorIs(t, err, record.ErrRefundExceeds)
+
+			got, err := s.Get(ctx, "pr_a")
+			require.NoError(t, err)
+			assert.Equal(t, uint64(2), got.Version())
+			assert.Equal(t, money.New(300, usd), got.AmountRefunded())
+
+			byAttempt, err := s.Attempt(ctx, "par_pr_a")
+			require.NoError(t, err)
+			assert.Equal(t, "pr_a", byAttempt.ID())
+			_, err = s.Attempt(ctx, "par_none")
+			require.ErrorIs(t, err, store.ErrNotFound)
+
+			// Attempt IDs are unique across the store.
+			dup := create("pr_b", 100)
+			dup.AttemptID = "par_pr_a"
+			_, err = s.Apply(ctx, "", dup)
+			require.ErrorIs(t, err, record.ErrDuplicateAttemptID)
+			_, err = s.Get(ctx, "pr_b")
+			require.ErrorIs(t, err, store.ErrNotFound)
+
+			var log bytes.Buffer
+			require.NoError(t, s.Log(ctx, "pr_a", &log))
+			replayed, err := record.ReplayLog(&log)
+			require.NoError(t, err)
+			assert.Equal(t, mustJSON(t, got), mustJSON(t, replayed))
+			require.ErrorIs(t, s.Log(ctx, "pr_none", &log), store.ErrNotFound)
+		})
+	}
+}
+
+func mustJSON(t *testing.T, r *record.Record) string {
+	t.Helper()
+	b, err := r.MarshalJSON()
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestIdempotency(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			now := time.Unix(1_800_000_000, 0)
+			s := open(t, store.WithClock(func() time.Time { return now }))
+			_, err := s.Apply(ctx, "", create("pr_i", 100))
+			require.NoError(t, err)
+
+			var replayed bool
+			key := store.IdempotencyKey("k1")
+			first, err := s.Apply(ctx, "pr_i", refund("re_1", 100), key, store.Replayed(&replayed))
+			require.NoError(t, err)
+			assert.False(t, replayed)
+			_, err = s.Apply(ctx, "pr_i", refund("re_2", 100)) // moves the record on
+			require.NoError(t, err)
+			again, err := s.Apply(ctx, "pr_i", refund("re_1", 100), key, store.Replayed(&replayed))
+			require.NoError(t, err)
+			assert.True(t, replayed)
+			assert.Equal(t, mustJSON(t, first), mustJSON(t, again), "the replay answers with the record as the first request left it")
+
+			_, err = s.Apply(ctx, "pr_i", refund("re_1", 200), key, store.Replayed(&replayed))
+			require.ErrorIs(t, err, store.ErrIdempotencyMismatch)
+			var pe *payrec.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "idempotency_error", pe.Type)
+
+			// A rejection is remembered with its Stripe fields and causes.
+			rejKey := store.IdempotencyKey("k2")
+			_, err1 := s.Apply(ctx, "pr_i", refund("re_9", 5000), rejKey, store.Replayed(&replayed))
+			require.ErrorIs(t, err1, record.ErrRefundExceeds)
+			assert.False(t, replayed)
+			_, err2 := s.Apply(ctx, "pr_i", refund("re_9", 5000), rejKey, store.Replayed(&replayed))
+			assert.True(t, replayed)
+			require.ErrorIs(t, err2, record.ErrRefundExceeds)
+			var p1, p2 *payrec.Error
+			require.ErrorAs(t, err1, &p1)
+			require.ErrorAs(t, err2, &p2)
+			assert.Equal(t, [4]string{p1.Type, p1.Code, p1.Param, p1.Message}, [4]string{p2.Type, p2.Code, p2.Param, p2.Message})
+
+			// Parameter errors are not stored: the key stays free.
+			paramKey := store.IdempotencyKey("k3")
+			_, err = s.Apply(ctx, "pr_i", record.ReportRefundParams{Amount: money.New(-1, usd),
+				ProcessorDetails: record.RefundProcessorDetails{RefundReference: "re_3"}}, paramKey)
+			require.ErrorIs(t, err, payrec.ErrInvalidParameter)
+			_, err = s.Apply(ctx, "pr_i", refund("re_3", 100), paramKey, store.Replayed(&replayed))
+			require.NoError(t, err)
+			assert.False(t, replayed)
+
+			// After the TTL the key is forgotten.
+			now = now.Add(store.DefaultIdempotencyTTL + time.Second)
+			_, err = s.Apply(ctx, "pr_i", refund("re_1", 100), key, store.Replayed(&replayed))
+			require.ErrorIs(t, err, record.ErrDuplicateRefundReference, "runs again as a new request")
+			assert.False(t, replayed)
+
+			for _, bad := range []string{"", string(make([]byte, store.MaxKeyLength+1))} {
+				_, err = s.Apply(ctx, "pr_i", refund("re_4", 100), store.IdempotencyKey(bad))
+				require.ErrorIs(t, err, payrec.ErrInvalidParameter)
+			}
+		})
+	}
+}
+
+func TestList(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			// Five records, two created in the same second: pr_0 (100) … pr_3, pr_4 (103).
+			for i := range 5 {
+				_, err := s.Apply(ctx, "", create(fmt.Sprintf("pr_%d", i), int64(100+min(i, 3))))
+				require.NoError(t, err)
+			}
+			live := create("pr_live", 200)
+			live.Livemode = true
+			_, err := s.Apply(ctx, "", live)
+			require.NoError(t, err)
+
+			ids := func(p store.Page) (out []string) {
+				for _, r := range p.Records {
+					out = append(out, r.ID())
+				}
+				return out
+			}
+			steps := []struct {
+				q    store.ListQuery
+				want []string
+				more bool
+			}{
+				{store.ListQuery{}, []string{"pr_4", "pr_3", "pr_2", "pr_1", "pr_0"}, false},
+				{store.ListQuery{Limit: 2}, []string{"pr_4", "pr_3"}, true},
+				{store.ListQuery{Limit: 2, StartingAfter: "pr_3"}, []string{"pr_2", "pr_1"}, true},
+				{store.ListQuery{Limit: 2, StartingAfter: "pr_1"}, []string{"pr_0"}, false},
+				{store.ListQuery{Limit: 2, EndingBefore: "pr_1"}, []string{"pr_3", "pr_2"}, true},
+				{store.ListQuery{Limit: 2, EndingBefore: "pr_3"}, []string{"pr_4"}, false},
+				{store.ListQuery{CreatedAfter: 100, CreatedBefore: 103}, []string{"pr_2", "pr_1"}, false},
+				{store.ListQuery{Livemode: true}, []string{"pr_live"}, false},
+			}
+			for i, st := range steps {
+				p, err := s.List(ctx, st.q)
+				require.NoError(t, err, "step %d", i)
+				assert.Equal(t, st.want, ids(p), "step %d: records", i)
+				assert.Equal(t, st.more, p.HasMore, "step %d: has_more", i)
+			}
+			_, err = s.List(ctx, store.ListQuery{StartingAfter: "pr_live"})
+			require.ErrorIs(t, err, store.ErrNotFound, "a cursor of the other mode")
+			_, err = s.List(ctx, store.ListQuery{Limit: 101})
+			require.ErrorIs(t, err, payrec.ErrInvalidParameter)
+			_, err = s.List(ctx, store.ListQuery{StartingAfter: "pr_1", EndingBefore: "pr_2"})
+			require.ErrorIs(t, err, payrec.ErrInvalidParameter)
+		})
+	}
+}
+
+func TestOpenUnknownDSN(t *testing.T) {
+	_, err := store.Open(context.Background(), "mysql://x")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "mysql://x")
+	assert.False(t, errors.Is(err, store.ErrNotFound))
+}
+
+func TestIdempotencyKeyInUse(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			_, err := s.Apply(ctx, "", create("pr_u", 100))
+			require.NoError(t, err)
+			release := store.HoldKey(s, "busy")
+			_, err = s.Apply(ctx, "pr_u", refund("re_1", 100), store.IdempotencyKey("busy"))
+			require.ErrorIs(t, err, store.ErrIdempotencyInUse)
+			got, err := s.Get(ctx, "pr_u")
+			require.NoError(t, err)
+			assert.Equal(t, uint64(1), got.Version(), "nothing applied")
+			release()
+			_, err = s.Apply(ctx, "pr_u", refund("re_1", 100), store.IdempotencyKey("busy"))
+			require.NoError(t, err)
+		})
+	}
+}

@@ -1,0 +1,56 @@
+// Package store keeps payment records beyond one process: in memory, in an
+// SQLite file or in a PostgreSQL database that many replicas share.
+//
+// # Records as report logs
+//
+// A store keeps each record as its log of accepted reports — the report
+// log lines of package record — and a record is the replay of its log.
+// Apply loads the record, applies the report in memory, where the record's
+// own rules decide, and appends the report as the record's next version.
+// The pair (record ID, version) is unique: it is the optimistic lock. A
+// writer that lost a race to another process gets a unique violation,
+// reloads the record and decides again, so callers see the record's answer,
+// never a conflict. What one Apply writes — the report, the attempt index,
+// the record's listing row and the idempotency key — commits together or
+// not at all.
+//
+//	s, err := store.Open(ctx, "sqlite:payrec.db")
+//	r, err := s.Apply(ctx, "", record.ReportPaymentParams{ID: "pr_1", …})
+//	r, err = s.Apply(ctx, "pr_1", record.ReportPaymentAttemptFailedParams{FailedAt: t})
+//	r, err = s.Get(ctx, "pr_1")
+//
+// # Backends
+//
+// Open takes a data source name:
+//
+//   - "memory": in this process only, for tests and demos;
+//   - "sqlite:PATH": an SQLite file (pure Go, no cgo) in WAL mode, written
+//     by one goroutine per Store, which commits the concurrent Applies of
+//     its Store together (group commit) with synchronous=FULL;
+//   - "postgres://…" or "postgresql://…": PostgreSQL through pgx. Many
+//     processes may share the database; each batches its concurrent
+//     Applies into shared transactions.
+//
+// # Durability and atomicity
+//
+// When Apply returns a record, its report is committed: on disk for
+// SQLite (fsync before the answer) and PostgreSQL (its default commit).
+// Concurrent Applies share commits, but each is decided on its own against
+// the reports accepted before it: a rejected report changes nothing, and a
+// record's versions are contiguous.
+//
+// # Idempotency
+//
+// Apply takes an IdempotencyKey with Stripe's semantics: see IdempotencyKey.
+// Rejections are remembered too, except parameter errors, and a replayed
+// rejection has the same type, code, param and message as the first answer
+// and matches the same sentinels under errors.Is.
+//
+// # Errors
+//
+// Apply returns the record's own rejections (*payrec.Error, matching the
+// sentinels of package record) and, for IDs the store does not hold, an
+// error matching ErrNotFound. Stored data that cannot be read back is an
+// error matching ErrCorrupt that names the record and version; the store
+// never panics on it. Other errors are the database's.
+package store

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/payrec/payrec/record"
+)
+
+// memory keeps records in this process: each record's current state,
+// which is never changed once stored (a report makes a new one), and its
+// log of accepted report lines.
+type memory struct {
+	mu       sync.RWMutex
+	records  map[string]*memRecord
+	attempts map[string]string // attempt ID → record ID
+	keys     map[string]*storedKey
+	pruned   time.Time
+}
+
+type memRecord struct {
+	rec   *record.Record
+	lines [][]byte
+}
+
+func newMemory() *memory {
+	return &memory{records: map[string]*memRecord{}, attempts: map[string]string{}, keys: map[string]*storedKey{}}
+}
+
+func (m *memory) apply(ctx context.Context, req *request) answer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.prune(req)
+	a, w, err := decide(memView{m}, req)
+	if err != nil {
+		return answer{err: err}
+	}
+	if w == nil {
+		return a
+	}
+	if w.rec != nil {
+		mr := m.records[req.id]
+		if mr == nil {
+			mr = &memRecord{}
+			m.records[req.id] = mr
+		}
+		mr.rec = w.rec
+		mr.lines = append(mr.lines, w.line)
+		if w.attemptID != "" {
+			m.attempts[w.attemptID] = req.id
+		}
+	}
+	if w.keyOut != nil {
+		m.keys[w.key] = &storedKey{fp: w.fp, created: w.created, outcome: *w.keyOut}
+	}
+	return a
+}
+
+// prune forgets expired idempotency keys, at most once a minute.
+func (m *memory) prune(req *request) {
+	if req.now.Sub(m.pruned) < time.Minute && !req.now.Before(m.pruned) {
+		return
+	}
+	m.pruned = req.now
+	for k, v := range m.keys {
+		if v.created.Before(req.expiry) {
+			delete(m.keys, k)
+		}
+	}
+}
+
+// memView reads the memory store for decide, under its lock.
+type memView struct{ m *memory }
+
+func (v memView) current(id string) (*record.Record, error) {
+	if mr := v.m.records[id]; mr != nil {
+		return mr.rec, nil
+	}
+	return nil, nil
+}
+
+func (v memView) recordAt(id string, version uint64) (*record.Record, error) {
+	mr := v.m.records[id]
+	if mr == nil || version > uint64(len(mr.lines)) {
+		return nil, corrupt(id, version, "an idempotency key refers to a version the record does not have")
+	}
+	if version == mr.rec.Version() {
+		return mr.rec, nil
+	}
+	return replayLines(id, mr.lines[:version])
+}
+
+func (v memView) attemptOwner(attemptID string) (string, error) { return v.m.attempts[attemptID], nil }
+
+func (v memView) key(key string) (*storedKey, error) { return v.m.keys[key], nil }
+
+func (m *memory) get(_ context.Context, id string) (*record.Record, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if mr := m.records[id]; mr != nil {
+		return mr.rec, nil
+	}
+	return nil, recordNotFound(id)
+}
+
+func (m *memory) attemptOwner(_ context.Context, attemptID string) (string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.attempts[attemptID], nil
+}
+
+func (m *memory) list(_ context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
+	m.mu.RLock()
+	var all []*record.Record
+	for _, mr := range m.records {
+		r := mr.rec
+		if r.Livemode() != q.Livemode ||
+			(q.CreatedAfter != 0 && r.Created() <= q.CreatedAfter) ||
+			(q.CreatedBefore != 0 && r.Created() >= q.CreatedBefore) {
+			continue
+		}
+		all = append(all, r)
+	}
+	m.mu.RUnlock()
+	// Newest first: created descending, then ID descending.
+	slices.SortFunc(all, func(a, b *record.Record) int {
+		if c := cmp.Compare(b.Created(), a.Created()); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID(), a.ID())
+	})
+	return pageOf(all, q.Limit, cur)
+}
+
+// pageOf cuts the page q asks for out of sorted, the matching records
+// newest first.
+func pageOf(sorted []*record.Record, limit int, cur *cursor) ([]*record.Record, bool, error) {
+	if cur == nil {
+		return sorted[:min(limit, len(sorted))], len(sorted) > limit, nil
+	}
+	// i is the position of the first record after the cursor.
+	i, _ := slices.BinarySearchFunc(sorted, cur, func(r *record.Record, c *cursor) int {
+		if x := cmp.Compare(c.created, r.Created()); x != 0 {
+			return x
+		}
+		return cmp.Compare(c.id, r.ID())
+	})
+	if !cur.before {
+		if i < len(sorted) && sorted[i].ID() == cur.id && sorted[i].Created() == cur.created {
+			i++
+		}
+		rest := sorted[i:]
+		return rest[:min(limit, len(rest))], len(rest) > limit, nil
+	}
+	start := max(0, i-limit)
+	return sorted[start:i], start > 0, nil
+}
+
+func (m *memory) log(_ context.Context, id string, fn func(version uint64, line []byte) error) error {
+	m.mu.RLock()
+	mr := m.records[id]
+	var lines [][]byte
+	if mr != nil {
+		lines = mr.lines[:len(mr.lines):len(mr.lines)]
+	}
+	m.mu.RUnlock()
+	for i, l := range lines {
+		if err := fn(uint64(i+1), l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memory) close() error { return nil }

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/record"
+)
+
+// MaxKeyLength is the longest idempotency key Apply accepts, in bytes.
+const MaxKeyLength = 255
+
+// DefaultIdempotencyTTL is how long an idempotency key is kept by default.
+const DefaultIdempotencyTTL = 24 * time.Hour
+
+// Store keeps payment records as their report logs. It is safe for
+// concurrent use by many goroutines, and several Stores (in one process or
+// many) may share one SQLite file or PostgreSQL database.
+type Store struct {
+	b     backend
+	clock func() time.Time
+	ttl   time.Duration
+
+	mu       sync.Mutex
+	inflight map[string]struct{} // idempotency keys of running Applies
+	closed   bool
+}
+
+// An Option configures Open.
+type Option func(*config)
+
+type config struct {
+	clock     func() time.Time
+	ttl       time.Duration
+	schema    string
+	cacheSize int
+}
+
+// WithClock sets the clock that dates idempotency keys, for their expiry;
+// the default is time.Now. Records never read it: their times come with the
+// reports.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
+
+// WithIdempotencyTTL sets how long an idempotency key is kept (default and
+// minimum used by the server: 24 hours). After it, the key is forgotten:
+// a request using it again runs as a new one. A ttl ≤ 0 keeps the default.
+func WithIdempotencyTTL(ttl time.Duration) Option {
+	return func(c *config) {
+		if ttl > 0 {
+			c.ttl = ttl
+		}
+	}
+}
+
+// WithSchema makes a PostgreSQL store keep its tables in the named schema,
+// creating it when missing, instead of the connection's search_path. Tests
+// use it to run in schemas of their own. Other backends ignore it.
+func WithSchema(name string) Option { return func(c *config) { c.schema = name } }
+
+// WithCacheSize bounds how many records an SQL store keeps decoded in
+// memory (default 10,000). The cache only saves work: every read checks it
+// against the database by version.
+func WithCacheSize(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.cacheSize = n
+		}
+	}
+}
+
+// Open opens the store dsn names:
+//
+//   - "memory": records in this process's memory, gone when it exits;
+//   - "sqlite:PATH": an SQLite database file, created when missing;
+//   - "postgres://…" or "postgresql://…": a PostgreSQL database (a pgx
+//     connection string; search_path in it selects the schema).
+//
+// SQL stores create or migrate their tables on Open, and refuse a database
+// whose schema is newer than this code knows.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	cfg := config{clock: time.Now, ttl: DefaultIdempotencyTTL, cacheSize: 10000}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var (
+		b   backend
+		err error
+	)
+	switch {
+	case dsn == "memory":
+		b = newMemory()
+	case strings.HasPrefix(dsn, "sqlite:"):
+		b, err = openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"), &cfg)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		b, err = openPostgres(ctx, dsn, &cfg)
+	default:
+		return nil, fmt.Errorf("store: unknown data source %q: want \"memory\", \"sqlite:PATH\" or \"postgres://…\"", dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Store{b: b, clock: cfg.clock, ttl: cfg.ttl, inflight: map[string]struct{}{}}, nil
+}
+
+// Close releases the store's resources. Applies running then finish first;
+// later calls fail.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	return s.b.close()
+}
+
+var errClosed = errors.New("store: closed")
+
+// An ApplyOption qualifies one Apply.
+type ApplyOption func(*applyConfig)
+
+type applyConfig struct {
+	key         string
+	keySet      bool
+	fingerprint []byte
+	replayed    *bool
+}
+
+// IdempotencyKey makes Apply idempotent under key (1 to MaxKeyLength
+// bytes), with Stripe's semantics: the first request with the key stores
+// its answer — the record's new version, or the record's rejection — in
+// the same transaction as the report; the same request with the same key
+// gets that answer again without applying anything; a different request
+// with the key is ErrIdempotencyMismatch; a request while another with the
+// key is still running in this Store is ErrIdempotencyInUse. Parameter
+// errors are answered without storing anything, as at Stripe. Keys are
+// forgotten after the store's idempotency TTL.
+func IdempotencyKey(key string) ApplyOption {
+	return func(c *applyConfig) { c.key, c.keySet = key, true }
+}
+
+// Fingerprint says what "the same request" means for the idempotency key:
+// requests with equal fingerprints are the same. The default is the
+// request's canonical encoding: its operation, record ID and parameters as a
+// report log line. A server that scopes keys may give the raw request.
+func Fingerprint(b []byte) ApplyOption {
+	return func(c *applyConfig) { c.fingerprint = append([]byte(nil), b...) }
+}
+
+// Replayed sets *p to whether Apply's answer is the stored answer of an
+// earlier request with the same idempotency key.
+func Replayed(p *bool) ApplyOption { return func(c *applyConfig) { c.replayed = p } }
+
+// request is one Apply on its way to a backend.
+type request struct {
+	id        string
+	rep       record.Report
+	create    *record.ReportPaymentParams // rep, when it creates the record
+	attemptID string                      // the attempt rep adds, "" for none
+	line      []byte                      // rep as a report log line: what is stored
+	key       string
+	fp        [sha256.Size]byte
+	now       time.Time
+	expiry    time.Time // keys stored before it are forgotten
+}
+
+// answer is a backend's reply to a request.
+type answer struct {
+	rec      *record.Record // the caller must not change it
+	err      error
+	replayed bool
+}
+
+// Apply applies rep to the record with ID id and stores it. A
+// ReportPaymentParams creates the record (id must be "" or equal its ID);
+// every other report needs the record to exist (ErrNotFound otherwise).
+// Apply returns a copy of the record after the report, which the caller may
+// keep and change, or the record's own rejection (a *payrec.Error matching
+// the record package's sentinels), which changes nothing stored.
+//
+// When Apply returns a record, the report is stored durably (on disk for
+// the SQL stores). Concurrent Applies to one record are serialized: each
+// sees every report accepted before it, so that the record's rules hold
+// across goroutines, processes and machines sharing a database.
+func (s *Store) Apply(ctx context.Context, id string, rep record.Report, opts ...ApplyOption) (*record.Record, error) {
+	var ac applyConfig
+	for _, o := range opts {
+		o(&ac)
+	}
+	a := s.apply(ctx, id, rep, &ac)
+	if ac.replayed != nil {
+		*ac.replayed = a.replayed
+	}
+	return a.rec, a.err
+}
+
+func (s *Store) apply(ctx context.Context, id string, rep record.Report, ac *applyConfig) answer {
+	req, err := s.newRequest(id, rep, ac)
+	if err != nil {
+		return answer{err: err}
+	}
+	if err := ctx.Err(); err != nil {
+		return answer{err: err}
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return answer{err: errClosed}
+	}
+	if req.key != "" {
+		if _, busy := s.inflight[req.key]; busy {
+			s.mu.Unlock()
+			return answer{err: inUse(req.key)}
+		}
+		s.inflight[req.key] = struct{}{}
+		defer func() {
+			s.mu.Lock()
+			delete(s.inflight, req.key)
+			s.mu.Unlock()
+		}()
+	}
+	s.mu.Unlock()
+	a := s.b.apply(ctx, req)
+	if a.rec != nil {
+		a.rec = a.rec.Clone() // the backend's may be shared with readers
+	}
+	return a
+}
+
+// newRequest checks what can be checked without the record and encodes rep.
+func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*request, error) {
+	req := &request{id: id, rep: rep}
+	if ac.keySet && (ac.key == "" || len(ac.key) > MaxKeyLength) {
+		return nil, paramError("", "", "Idempotency keys must be 1 to %d characters long; this one has %d.", MaxKeyLength, len(ac.key))
+	}
+	req.key = ac.key
+	switch p := rep.(type) {
+	case record.ReportPaymentParams:
+		req.create = &p
+	case *record.ReportPaymentParams:
+		if p != nil {
+			c := *p
+			req.create = &c
+		}
+	case record.ReportPaymentAttemptParams:
+		req.attemptID = p.AttemptID
+	case *record.ReportPaymentAttemptParams:
+		if p != nil {
+			req.attemptID = p.AttemptID
+		}
+	}
+	if req.create != nil {
+		req.attemptID = req.create.AttemptID
+		if req.id == "" {
+			req.id = req.create.ID
+		}
+		if req.id != req.create.ID {
+			return nil, paramError("", "id", "The record ID %q does not match the report_payment's id %q.", req.id, req.create.ID)
+		}
+	}
+	line, err := record.Entry{ID: req.id, Report: rep}.MarshalJSON()
+	if err != nil {
+		// A report that cannot be encoded is malformed: let the record say
+		// how, as it would for any parameter error.
+		var zero record.Record
+		if perr := zero.Apply(rep); errors.Is(perr, payrec.ErrInvalidParameter) {
+			return nil, perr
+		}
+		return nil, paramError("", "", "The report cannot be encoded: %v", err)
+	}
+	if req.create == nil && req.id == "" {
+		return nil, paramError(payrec.CodeParameterMissing, "id", "A record ID is required for %s.", rep.Op())
+	}
+	req.line = line
+	if ac.fingerprint != nil {
+		req.fp = sha256.Sum256(ac.fingerprint)
+	} else {
+		req.fp = sha256.Sum256(line)
+	}
+	req.now = s.clock()
+	req.expiry = req.now.Add(-s.ttl)
+	return req, nil
+}
+
+// Get returns a copy of the record with ID id, or an error matching
+// ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
+	r, err := s.b.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Clone(), nil
+}
+
+// Attempt returns a copy of the record holding the attempt with ID
+// attemptID, or an error matching ErrNotFound. Attempt IDs are unique
+// across a store: a report adding an attempt whose ID another record holds
+// is rejected with record.ErrDuplicateAttemptID.
+func (s *Store) Attempt(ctx context.Context, attemptID string) (*record.Record, error) {
+	id, err := s.b.attemptOwner(ctx, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, notFound("payment_attempt_record", attemptID, "id")
+	}
+	return s.Get(ctx, id)
+}
+
+// ListQuery selects a page of records, as Stripe's list endpoints do.
+type ListQuery struct {
+	Limit         int    // 1..100; 0 means 10
+	StartingAfter string // record ID cursor (exclusive): the page after it
+	EndingBefore  string // record ID cursor (exclusive): the page before it; at most one of the two
+	CreatedAfter  int64  // only records created after it (Unix seconds), when non-zero
+	CreatedBefore int64  // only records created before it (Unix seconds), when non-zero
+	Livemode      bool   // only records with this livemode
+}
+
+// Page is one page of a list, newest first: by creation time, then by ID,
+// both descending. HasMore says whether more records follow in the
+// direction of the query: after the page, or before it for EndingBefore.
+type Page struct {
+	Records []*record.Record
+	HasMore bool
+}
+
+// List returns a page of records matching q. A cursor that names no record
+// of q's livemode is an error matching ErrNotFound.
+func (s *Store) List(ctx context.Context, q ListQuery) (Page, error) {
+	switch {
+	case q.Limit == 0:
+		q.Limit = 10
+	case q.Limit < 0 || q.Limit > 100:
+		return Page{}, paramError(payrec.CodeParameterInvalidInteger, "limit", "The limit must be between 1 and 100; it is %d.", q.Limit)
+	}
+	if q.StartingAfter != "" && q.EndingBefore != "" {
+		return Page{}, paramError(payrec.CodeParametersExclusive, "ending_before", "Only one of starting_after and ending_before may be given.")
+	}
+	var cur *cursor
+	if c, param := q.StartingAfter, "starting_after"; c != "" || q.EndingBefore != "" {
+		if c == "" {
+			c, param = q.EndingBefore, "ending_before"
+		}
+		r, err := s.b.get(ctx, c)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Page{}, err
+		}
+		if err != nil || r.Livemode() != q.Livemode {
+			return Page{}, notFound("payment_record", c, param)
+		}
+		cur = &cursor{created: r.Created(), id: r.ID(), before: param == "ending_before"}
+	}
+	recs, more, err := s.b.list(ctx, q, cur)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Records: make([]*record.Record, len(recs)), HasMore: more}
+	for i, r := range recs {
+		p.Records[i] = r.Clone()
+	}
+	return p, nil
+}
+
+// cursor is a list's position: the created time and ID of a record, and
+// whether the page ends before it (true) or starts after it.
+type cursor struct {
+	created int64
+	id      string
+	before  bool
+}
+
+// Log writes the accepted reports of the record with ID id to w as a report
+// log (JSON lines, the format of record.LogWriter), oldest first, so that
+// record.ReplayLog or `payrec replay` rebuilds the record from it.
+func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
+	n := 0
+	err := s.b.log(ctx, id, func(version uint64, line []byte) error {
+		if _, err := record.ParseLogLine(line, int(version)); err != nil {
+			return corrupt(id, version, "%v", err)
+		}
+		n++
+		_, err := w.Write(append(line[:len(line):len(line)], '\n'))
+		return err
+	})
+	if err == nil && n == 0 {
+		err = recordNotFound(id)
+	}
+	return err
+}
+
+// backend is where a Store keeps its records.
+type backend interface {
+	// apply decides req against the stored record and stores the outcome.
+	apply(ctx context.Context, req *request) answer
+	// get returns the record with ID id, which the caller must not change.
+	get(ctx context.Context, id string) (*record.Record, error)
+	// attemptOwner returns the ID of the record holding the attempt, "" for none.
+	attemptOwner(ctx context.Context, attemptID string) (string, error)
+	// list returns the records of a page, which the caller must not change.
+	list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error)
+	// log calls fn with each stored report line of the record, oldest first.
+	log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error
+	close() error
+}
