@@ -3,16 +3,24 @@
 # second and peak resident memory (/usr/bin/time -v), for logs of the same
 # number of records with 10x the lines, and for 10x the records.
 #
-#   scripts/replay_bench.sh [DIR]     (DIR defaults to /tmp/payrec-bench)
+#   scripts/replay_bench.sh [DIR]
 #
 # The logs come from the generator in cmd/payrec/genlog_test.go (creations,
 # failures and retries, guarantees, cancellations, partial refunds,
 # informational updates, ~4% rejected lines); the same seed gives the same log.
+# They take about 530 MB. Without DIR they go to a temporary directory that
+# is removed on exit; with DIR they are kept there, and reused by the next
+# run with the same DIR.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-dir=${1:-/tmp/payrec-bench}
-mkdir -p "$dir"
+if [[ $# -gt 0 ]]; then
+	dir=$1
+	mkdir -p "$dir"
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/payrec-bench.XXXXXX")
+	trap 'rm -rf "$dir"' EXIT
+fi
 go build -o "$dir/payrec" ./cmd/payrec
 
 gen() { # gen LINES RECORDS FILE
@@ -31,7 +39,7 @@ measure() { # measure LINES RECORDS [ENV...]
 	local wall rss user live
 	# gctrace: "… 12->14->9 MB, …": the last number is the heap still live
 	# after a collection; its maximum is what the records hold, at most.
-	live=$(grep -o '[0-9]*->[0-9]*->[0-9]* MB' "$t" | awk -F'->' '{ split($3, a, " "); if (a[1] > m) m = a[1] } END { print m + 0 }')
+	live=$({ grep -o '[0-9]*->[0-9]*->[0-9]* MB' "$t" || true; } | awk -F'->' '{ split($3, a, " "); if (a[1] > m) m = a[1] } END { print m + 0 }')
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$t" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
 	user=$(awk -F': ' '/User time/{print $2}' "$t")
 	rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$t")
@@ -40,6 +48,12 @@ measure() { # measure LINES RECORDS [ENV...]
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), CPUs: $(nproc)"
+if [[ -n ${PAYREC_BENCH_SIZES:-} ]]; then # "LINES:RECORDS ...", for a quick check of the script
+	for size in $PAYREC_BENCH_SIZES; do
+		measure "${size%:*}" "${size#*:}"
+	done
+	exit 0
+fi
 measure 1000000 50000
 measure 100000 50000
 measure 1000000 500000
