@@ -53,3 +53,19 @@ func fenced(t *testing.T, text, open string) string {
 	require.True(t, ok, "unterminated %q block", strings.TrimSpace(open))
 	return strings.TrimSuffix(block, "\n")
 }
+
+// TestReadmeRecordtestEqual keeps the README's recordtest.Equal call in the
+// order of the function's parameters, which name got before want.
+func TestReadmeRecordtestEqual(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	src, err := os.ReadFile("record/recordtest/check.go")
+	require.NoError(t, err)
+	_, sig, ok := strings.Cut(string(src), "\nfunc Equal(t TB, ")
+	require.True(t, ok, "recordtest has func Equal(t TB, …)")
+	params, _, _ := strings.Cut(sig, " *record.Record)")
+	_, call, ok := strings.Cut(string(readme), "recordtest.Equal(t, ")
+	require.True(t, ok, "README.md shows recordtest.Equal")
+	args, _, _ := strings.Cut(call, ")")
+	assert.Equal(t, params, args, "README.md calls recordtest.Equal(t, %s) but its parameters are (t, %s)", args, params)
+}
