@@ -199,22 +199,31 @@
 //		err = nil // delivered before, and applied then
 //	}
 //
-// An exact repeat is:
+// An exact repeat is the same report: its canonical encoding (the report
+// log's, with defaults such as processor type custom spelled out) equals that
+// of the earlier report, metadata aside. Metadata is not compared: it
+// annotates a report without changing what happened, and a sender may
+// refresh it (a trace ID, a delivery count) when it retries. Every other
+// parameter counts, so acknowledging a duplicate never drops a different
+// fact. The repeats are:
 //
 //   - guarantee, fail or cancel when the latest attempt is already in that
-//     state at the same time (metadata is not compared); the error is also
-//     the lifecycle rejection, with its *payrec.TransitionError;
-//   - report_payment_attempt with the latest attempt's attempt_id and
-//     initiated_at (also ErrDuplicateAttemptID);
-//   - report_refund with a used refund reference and the same amount, or the
-//     amount omitted both times (also ErrDuplicateRefundReference);
-//   - report_payment applied to the record it created: the same id,
-//     attempt_id and created (also ErrRecordExists).
+//     state at the same time; the error is also the lifecycle rejection,
+//     with its *payrec.TransitionError;
+//   - report_payment_attempt repeating the report that created the latest
+//     attempt (also ErrDuplicateAttemptID), whatever happened to the
+//     attempt since;
+//   - report_refund repeating an earlier refund with the same reference:
+//     the same amount, or the amount omitted both times, and the same
+//     initiated_at and refunded_at (also ErrDuplicateRefundReference);
+//   - report_payment repeating the report that created the record (also
+//     ErrRecordExists).
 //
 // Anything else is a conflict and does not match ErrDuplicate: a different
-// failure time, the attempt_id of an earlier attempt, a refund reference
+// failure time; an attempt_id reused with another outcome, payment method
+// or time, or the attempt_id of an earlier attempt; a refund reference
 // reused with another amount (or with an amount given once and omitted
-// once).
+// once); a record ID reused with another amount.
 //
 // # Atomicity, versions, Clone and concurrency
 //

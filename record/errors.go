@@ -48,11 +48,13 @@ var (
 	// applied to.
 	ErrRecordMismatch = errors.New("record: the report names another record")
 
-	// ErrDuplicate marks a report that exactly repeats the one that produced
-	// the current state — the same outcome at the same time, the same refund
-	// reference with the same amount, the same new attempt. The report is
-	// still rejected and changes nothing; a caller receiving webhook retries
-	// may treat errors.Is(err, ErrDuplicate) as success.
+	// ErrDuplicate marks a report that exactly repeats an earlier one —
+	// the same parameters, metadata aside: the same outcome at the same
+	// time, the same refund, the same new attempt, the same record. The
+	// report is still rejected and changes nothing; a caller receiving
+	// webhook retries may treat errors.Is(err, ErrDuplicate) as success.
+	// A report that collides with an earlier one but differs from it is a
+	// conflict that does not match ErrDuplicate.
 	ErrDuplicate = errors.New("record: duplicate report")
 )
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,13 +78,45 @@ type propAttempt struct {
 	outcomeAt    int64 // when it reached its state; 0 while pending
 	guaranteedAt int64
 	refunded     int64 // minor units
+	// createdBy is the report that created the attempt: a retry must
+	// repeat it, metadata aside, to be a duplicate.
+	createdBy record.Report
 }
 
-// propRefund is the model of one refund: its amount, and whether the
-// report gave it (a retry must repeat that to be a duplicate).
+// propRefund is the model of one refund: its amount, and the report that
+// made it (a retry must repeat it, metadata aside, to be a duplicate).
 type propRefund struct {
 	amount int64
-	given  bool
+	report record.ReportRefundParams
+}
+
+// propSame reports whether two reports are the same report in the sense of
+// record.ErrDuplicate: equal report-log encodings once metadata is set
+// aside and an omitted processor type is written as the custom it means.
+func propSame(a, b record.Report) bool {
+	return bytes.Equal(propCanonical(a), propCanonical(b))
+}
+
+func propCanonical(rep record.Report) []byte {
+	switch p := rep.(type) {
+	case record.ReportPaymentParams:
+		p.Metadata, p.ClearMetadata = nil, false
+		if p.ProcessorDetails.Type == "" {
+			p.ProcessorDetails.Type = attempt.ProcessorTypeCustom
+		}
+		rep = p
+	case record.ReportPaymentAttemptParams:
+		p.Metadata, p.ClearMetadata = nil, false
+		rep = p
+	case record.ReportRefundParams:
+		p.Metadata, p.ClearMetadata = nil, false
+		rep = p
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		panic(err) // the model only compares reports the record accepted
+	}
+	return b
 }
 
 // propModel is what the test believes the record holds.
@@ -101,8 +134,8 @@ type propModel struct {
 func (m *propModel) latest() *propAttempt { return &m.attempts[len(m.attempts)-1] }
 
 // propNewAttempt models an attempt reported with its outcome, if any.
-func propNewAttempt(id string, initiatedAt int64, o record.Outcome, g record.GuaranteedParams, f record.FailedParams) propAttempt {
-	a := propAttempt{id: id, state: payrec.Pending, initiatedAt: initiatedAt}
+func propNewAttempt(rep record.Report, id string, initiatedAt int64, o record.Outcome, g record.GuaranteedParams, f record.FailedParams) propAttempt {
+	a := propAttempt{id: id, state: payrec.Pending, initiatedAt: initiatedAt, createdBy: rep}
 	switch o {
 	case record.OutcomeGuaranteed:
 		a.state, a.outcomeAt, a.guaranteedAt = payrec.Guaranteed, g.GuaranteedAt, g.GuaranteedAt
@@ -167,7 +200,7 @@ func (m *propModel) predictAttempt(p record.ReportPaymentAttemptParams) propExpe
 		}
 		// The attempt ID is checked before the state, so that a retry is
 		// recognised whatever happened to the attempt since.
-		if i == len(m.attempts)-1 && a.initiatedAt == p.InitiatedAt {
+		if i == len(m.attempts)-1 && i > 0 && propSame(a.createdBy, p) {
 			return propReject(record.ErrDuplicate, record.ErrDuplicateAttemptID)
 		}
 		e := propReject(record.ErrDuplicateAttemptID)
@@ -191,7 +224,7 @@ func (m *propModel) predictAttempt(p record.ReportPaymentAttemptParams) propExpe
 func (m *propModel) predictRefund(p record.ReportRefundParams) propExpect {
 	given := p.Amount != money.Amount{}
 	if prev, ok := m.refunds[p.ProcessorDetails.RefundReference]; ok {
-		if prev.given == given && (!given || prev.amount == p.Amount.Value()) {
+		if propSame(prev.report, p) {
 			return propReject(record.ErrDuplicate, record.ErrDuplicateRefundReference)
 		}
 		e := propReject(record.ErrDuplicateRefundReference)
@@ -237,7 +270,7 @@ func (m *propModel) apply(rep record.Report) {
 	a := m.latest()
 	switch p := rep.(type) {
 	case record.ReportPaymentAttemptParams:
-		m.attempts = append(m.attempts, propNewAttempt(p.AttemptID, p.InitiatedAt, p.Outcome, p.Guaranteed, p.Failed))
+		m.attempts = append(m.attempts, propNewAttempt(p, p.AttemptID, p.InitiatedAt, p.Outcome, p.Guaranteed, p.Failed))
 		if p.Description != "" {
 			m.description = p.Description
 		}
@@ -266,7 +299,7 @@ func (m *propModel) apply(rep record.Report) {
 			amt = p.Amount.Value()
 		}
 		a.refunded += amt
-		m.refunds[p.ProcessorDetails.RefundReference] = propRefund{amount: amt, given: given}
+		m.refunds[p.ProcessorDetails.RefundReference] = propRefund{amount: amt, report: p}
 		m.merge(p.Metadata, p.ClearMetadata)
 	}
 	m.version++
@@ -300,7 +333,7 @@ func newPropMachine(t *rapid.T, steps *int) *propMachine {
 			cur:         p.AmountRequested.Currency(),
 			requested:   p.AmountRequested.Value(),
 			version:     1,
-			attempts:    []propAttempt{propNewAttempt(p.AttemptID, p.InitiatedAt, p.Outcome, p.Guaranteed, p.Failed)},
+			attempts:    []propAttempt{propNewAttempt(p, p.AttemptID, p.InitiatedAt, p.Outcome, p.Guaranteed, p.Failed)},
 			refunds:     make(map[string]propRefund),
 			metadata:    make(map[string]string),
 			description: p.Description,
@@ -316,8 +349,7 @@ func propValid(t *rapid.T) bool { return rapid.IntRange(0, 3).Draw(t, "valid") !
 
 func (pm *propMachine) reportPayment(t *rapid.T) {
 	exists := func(p record.ReportPaymentParams) propExpect {
-		c := pm.m.created
-		if p.ID == c.ID && p.AttemptID == c.AttemptID && p.Created == c.Created {
+		if propSame(pm.m.created, p) {
 			return propReject(record.ErrRecordExists, record.ErrDuplicate)
 		}
 		e := propReject(record.ErrRecordExists)
@@ -345,6 +377,16 @@ func (pm *propMachine) reportPayment(t *rapid.T) {
 }
 
 func (pm *propMachine) reportPaymentAttempt(t *rapid.T) {
+	if a := pm.m.latest(); rapid.IntRange(0, 7).Draw(t, "retry") == 0 {
+		// A webhook retry of the report that created the latest attempt,
+		// its metadata dropped: a duplicate when that report was a
+		// report_payment_attempt, a conflict otherwise.
+		if p, ok := a.createdBy.(record.ReportPaymentAttemptParams); ok {
+			p.Metadata, p.ClearMetadata = nil, false
+			pm.step(t, p, pm.m.predictAttempt(p), nil)
+			return
+		}
+	}
 	if propValid(t) {
 		p := recordtest.ReportPaymentAttempt(pm.r).Draw(t, "params")
 		pm.step(t, p, pm.m.predictAttempt(p), nil)
@@ -401,6 +443,14 @@ func (pm *propMachine) reportInformational(t *rapid.T) {
 }
 
 func (pm *propMachine) reportRefund(t *rapid.T) {
+	if len(pm.m.refunds) > 0 && rapid.IntRange(0, 7).Draw(t, "retry") == 0 {
+		// A webhook retry of an earlier refund, its metadata dropped.
+		refs := slices.Sorted(maps.Keys(pm.m.refunds))
+		p := pm.m.refunds[rapid.SampledFrom(refs).Draw(t, "retried")].report
+		p.Metadata, p.ClearMetadata = nil, false
+		pm.step(t, p, pm.m.predictRefund(p), nil)
+		return
+	}
 	if propValid(t) {
 		p := recordtest.ReportRefund(pm.r).Draw(t, "params")
 		pm.step(t, p, pm.m.predictRefund(p), nil)

@@ -39,11 +39,41 @@ type Record struct {
 	attempts []attempt.Attempt
 	first    [1]attempt.Attempt
 
+	// byAttemptID maps attempt IDs to their index in attempts once there
+	// are more than a few, so that telling a new attempt ID from a used one
+	// costs the same however long the record's history is.
+	byAttemptID map[string]int
+
 	refunds  []Refund
 	byRefRef map[string]int // refund reference → index in refunds
 
+	// firstSettled and latestSettled say whether the report that created
+	// the first (latest) attempt gave its outcome; replaced keeps the
+	// details those reports gave once an informational report replaces
+	// them. With them, a repeat of either report is told from a different
+	// report (see sameReport).
+	firstSettled, latestSettled bool
+	replaced                    *replacedDetails
+
 	version uint64
 }
+
+// replacedDetails holds the shipping and customer details that the reports
+// creating the first and the latest attempt gave, from the moment an
+// informational report replaces them.
+type replacedDetails struct {
+	first, latest createdDetails
+}
+
+type createdDetails struct {
+	saved    bool
+	shipping attempt.ShippingDetails
+	customer attempt.CustomerDetails
+}
+
+// indexAttemptsAfter is how many attempts a record scans for a used attempt
+// ID before it indexes them in a map.
+const indexAttemptsAfter = 4
 
 // noCopy makes go vet's copylocks check report copies of a Record.
 type noCopy struct{}
@@ -124,6 +154,39 @@ func (r *Record) latest() *attempt.Attempt {
 	return &r.attempts[len(r.attempts)-1]
 }
 
+// attemptIndex returns the index of the attempt with ID id.
+func (r *Record) attemptIndex(id string) (int, bool) {
+	if r.byAttemptID != nil {
+		i, ok := r.byAttemptID[id]
+		return i, ok
+	}
+	for i := range r.attempts {
+		if r.attempts[i].ID() == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// addAttempt appends a as the latest attempt; settled says whether it was
+// reported with its outcome.
+func (r *Record) addAttempt(a attempt.Attempt, settled bool) {
+	r.attempts = append(r.attempts, a)
+	r.latestSettled = settled
+	if r.replaced != nil {
+		r.replaced.latest = createdDetails{}
+	}
+	switch n := len(r.attempts); {
+	case r.byAttemptID != nil:
+		r.byAttemptID[a.ID()] = n - 1
+	case n > indexAttemptsAfter:
+		r.byAttemptID = make(map[string]int, 2*n)
+		for i := range r.attempts {
+			r.byAttemptID[r.attempts[i].ID()] = i
+		}
+	}
+}
+
 // amount returns one of the latest attempt's buckets, or the zero Amount.
 func (r *Record) amount(f func(*attempt.Attempt) money.Amount) money.Amount {
 	if a := r.latest(); a != nil {
@@ -148,8 +211,8 @@ func (r *Record) AmountCanceled() money.Amount { return r.amount((*attempt.Attem
 func (r *Record) AmountRefunded() money.Amount { return r.amount((*attempt.Attempt).Refunded) }
 
 // Clone returns a copy of r that shares no memory with it. The copy keeps
-// the original's spare room for refunds, so that the next report on it costs
-// what it would have cost on the original.
+// the original's spare room for attempts and refunds, so that the next
+// report on it costs what it would have cost on the original.
 func (r *Record) Clone() *Record {
 	c := &Record{
 		id:          r.id,
@@ -158,6 +221,16 @@ func (r *Record) Clone() *Record {
 		description: r.description,
 		metadata:    maps.Clone(r.metadata),
 		version:     r.version,
+
+		firstSettled:  r.firstSettled,
+		latestSettled: r.latestSettled,
+	}
+	if r.replaced != nil {
+		d := *r.replaced
+		c.replaced = &d
+	}
+	if r.byAttemptID != nil {
+		c.byAttemptID = maps.Clone(r.byAttemptID)
 	}
 	if r.refunds != nil {
 		c.refunds = append(make([]Refund, 0, cap(r.refunds)), r.refunds...)
@@ -170,7 +243,7 @@ func (r *Record) Clone() *Record {
 		c.first[0] = r.attempts[0].Clone()
 		c.attempts = c.first[:]
 	default:
-		c.attempts = make([]attempt.Attempt, len(r.attempts))
+		c.attempts = make([]attempt.Attempt, len(r.attempts), cap(r.attempts))
 		for i := range r.attempts {
 			c.attempts[i] = r.attempts[i].Clone()
 		}

@@ -131,7 +131,7 @@ func (r *Record) recreate(p *ReportPaymentParams) error {
 		return err
 	}
 	var err error = ErrRecordExists
-	if len(r.attempts) > 0 && p.ID == r.id && p.AttemptID == r.attempts[0].ID() && p.Created == r.created {
+	if len(r.attempts) > 0 && sameReport(r.createdBy(), *p) {
 		err = duplicateOf(err)
 	}
 	return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "id", Err: err,

@@ -78,6 +78,8 @@ func (r *Record) create(p *ReportPaymentParams) error {
 	}
 	r.first[0] = a
 	r.attempts = r.first[:]
+	r.firstSettled = p.Outcome != 0
+	r.latestSettled = r.firstSettled
 	wire.MergeMetadata(&r.metadata, p.Metadata, false)
 	return nil
 }
@@ -196,12 +198,9 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 	if err := settleNew(&a, p.Outcome, p.Guaranteed, p.Failed); err != nil {
 		return err
 	}
-	for i := range r.attempts {
-		if r.attempts[i].ID() != p.AttemptID {
-			continue
-		}
+	if i, ok := r.attemptIndex(p.AttemptID); ok {
 		err := error(ErrDuplicateAttemptID)
-		if i == len(r.attempts)-1 && prev.InitiatedAt() == p.InitiatedAt {
+		if i == len(r.attempts)-1 && i > 0 && sameReport(r.latestCreatedBy(), p) {
 			err = duplicateOf(err)
 		}
 		return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id", Err: err,
@@ -217,7 +216,7 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 			"record: cannot report a new attempt on %s: attempt %s was guaranteed at %d (%s guaranteed, %s refunded)",
 			r.id, prev.ID(), prev.GuaranteedAt(), prev.Guaranteed(), prev.Refunded())
 	}
-	r.attempts = append(r.attempts, a)
+	r.addAttempt(a, p.Outcome != 0)
 	if p.Description != "" {
 		r.description = p.Description
 	}
@@ -321,6 +320,9 @@ func (r *Record) ReportPaymentAttemptInformational(p ReportPaymentAttemptInforma
 	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
 		return err
 	}
+	if !p.CustomerDetails.IsZero() || p.ClearShippingDetails || !p.ShippingDetails.IsZero() {
+		r.saveCreatedDetails()
+	}
 	if !p.CustomerDetails.IsZero() {
 		a.SetCustomerDetails(p.CustomerDetails)
 	}
@@ -346,9 +348,9 @@ func checkDescription(s string) error {
 // attempt's guaranteed funds. The refund reference is required and unique
 // in the record; the latest attempt must be guaranteed
 // (ErrNoGuaranteedFunds) with at least p.Amount left (ErrRefundExceeds).
-// A report that repeats an earlier refund's reference and amount is a
-// duplicate (ErrDuplicate); the same reference with another amount is a
-// conflict (ErrDuplicateRefundReference only).
+// A report that repeats an earlier refund (the same reference, amount and
+// times; metadata aside) is a duplicate (ErrDuplicate); the same reference
+// in any other report is a conflict (ErrDuplicateRefundReference only).
 func (r *Record) ReportRefund(p ReportRefundParams) error {
 	a := r.latest()
 	if a == nil {
@@ -387,7 +389,7 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 		return err
 	}
 	if i, ok := r.byRefRef[p.ProcessorDetails.RefundReference]; ok {
-		return r.refundConflict(&r.refunds[i], amountGiven, p.Amount, ref)
+		return r.refundConflict(&r.refunds[i], &p, ref)
 	}
 	if a.State() != payrec.Guaranteed {
 		return stateError(ErrNoGuaranteedFunds,
@@ -438,11 +440,9 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 }
 
 // refundConflict rejects a refund whose reference is taken, marking it a
-// duplicate when it repeats the earlier refund's amount (or, like it, omits
-// the amount).
-func (r *Record) refundConflict(prev *Refund, amountGiven bool, amt money.Amount, ref wire.Path) error {
-	same := prev.amountGiven == amountGiven && (!amountGiven || prev.Amount == amt)
-	if same {
+// duplicate when it is the same report as the earlier refund's.
+func (r *Record) refundConflict(prev *Refund, p *ReportRefundParams, ref wire.Path) error {
+	if sameReport(prev.reportedAs(), *p) {
 		return &payrec.Error{Type: payrec.ErrorType, Param: ref.String(), Err: duplicateOf(ErrDuplicateRefundReference),
 			Message: fmt.Sprintf("record: duplicate report: refund %q of %s was already reported on %s",
 				prev.Reference, prev.Amount, r.id)}

@@ -65,8 +65,8 @@ const (
 	DuplicateAttemptID
 	// DuplicateRefundReference reuses the reference of one of the record's
 	// refunds: record.ErrDuplicateRefundReference. Whether the error also
-	// matches record.ErrDuplicate depends on whether the amount repeats the
-	// earlier report's, which the record does not show.
+	// matches record.ErrDuplicate depends on whether the whole report
+	// repeats the earlier one, which the record does not show.
 	DuplicateRefundReference
 	// OverRefund refunds more than the latest attempt's guaranteed funds
 	// left: record.ErrRefundExceeds; with nothing left at all, the error
@@ -81,9 +81,10 @@ const (
 	// matches payrec.ErrInvalidTransition.
 	WrongState
 	// Repeat exactly repeats the report that settled the latest attempt
-	// (same outcome, same time; payrec.ErrInvalidTransition) or that created
-	// it (same attempt_id and initiated_at; record.ErrDuplicateAttemptID).
-	// Either also matches record.ErrDuplicate.
+	// (same outcome, same time): payrec.ErrInvalidTransition and
+	// record.ErrDuplicate. A repeat of a report_payment_attempt would need
+	// every parameter of the report that created the attempt, which the
+	// record does not show; the generators do not draw one.
 	Repeat
 )
 
@@ -297,14 +298,14 @@ func InvalidReportPayment(only ...Defect) *rapid.Generator[Invalid[record.Report
 // InvalidReportPaymentAttempt draws report_payment_attempt parameters with
 // one defect for r, drawn from only when given: MissingParam, MalformedID,
 // UnknownEnum, OutcomeMismatch, NonPositiveTime, TimeBeforeStart, the
-// metadata defects, DescriptionTooLong, DuplicateAttemptID, Repeat, and
+// metadata defects, DescriptionTooLong, DuplicateAttemptID, and
 // WrongState when r's latest attempt is pending or guaranteed.
 func InvalidReportPaymentAttempt(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptParams] {
 		v := inspect(t, r)
 		applicable := []Defect{MissingParam, MalformedID, UnknownEnum, OutcomeMismatch, NonPositiveTime,
 			TimeBeforeStart, MetadataTooManyKeys, MetadataBadKey, MetadataValueTooLong, ClearAndSet,
-			DescriptionTooLong, DuplicateAttemptID, Repeat}
+			DescriptionTooLong, DuplicateAttemptID}
 		st := v.latest.State()
 		if st == payrec.Pending || st == payrec.Guaranteed {
 			applicable = append(applicable, WrongState)
@@ -357,11 +358,6 @@ func InvalidReportPaymentAttempt(r *record.Record, only ...Defect) *rapid.Genera
 				p.Outcome, p.Guaranteed, p.Failed = outcome(t, p.InitiatedAt)
 			}
 			want = []error{record.ErrDuplicateAttemptID}
-		case Repeat:
-			p.AttemptID = v.latest.ID()
-			p.InitiatedAt = v.latest.InitiatedAt()
-			p.Outcome, p.Guaranteed, p.Failed = outcome(t, p.InitiatedAt)
-			want = []error{record.ErrDuplicate, record.ErrDuplicateAttemptID}
 		case WrongState:
 			if st == payrec.Pending {
 				want = []error{record.ErrAttemptPending, payrec.ErrInvalidTransition}
