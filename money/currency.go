@@ -58,7 +58,8 @@ func parseTable(data string) ([]currencyInfo, []uint32, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) < 2 || len(f[1]) != 1 || f[1][0] < '0' || f[1][0] > '0'+maxDigits {
-			return nil, nil, fmt.Errorf("money: currency table line %d: want \"CODE DIGITS name\" with DIGITS 0 to %d: %q", n+1, maxDigits, line)
+			return nil, nil, fmt.Errorf("money: currency table line %d: want \"CODE DIGITS name\" with DIGITS 0 to %d: %q",
+				n+1, maxDigits, line)
 		}
 		key, ok := packCode(f[0])
 		if !ok || f[0] != strings.ToUpper(f[0]) {
@@ -136,6 +137,12 @@ func MustParseCurrency(s string) Currency {
 
 // Currencies returns every currency payrec knows, sorted by code. The slice
 // is new on each call and the caller may keep or change it.
+//
+// They are every ISO 4217 code that has a minor unit, funds codes (BOV CHE
+// CHW CLF COU MXV USN UYI UYW) included, plus ANG, withdrawn in 2025 in
+// favour of XCG, so that older records still decode. Codes without a minor
+// unit are left out: precious metals (XAU XAG XPD XPT), XDR, the
+// bond-market units XBA to XBD, XSU, XUA, and XTS and XXX.
 func Currencies() []Currency {
 	out := make([]Currency, len(currencies)-1)
 	for i := range out {
@@ -164,7 +171,17 @@ func (c Currency) Code() string { return c.info().upper }
 
 // Digits returns the number of minor-unit digits in Stripe's API: 2 for USD
 // (1000 is $10.00), 0 for JPY, 3 for KWD. It returns 0 for the zero
-// Currency.
+// Currency. Digits follow Stripe where Stripe names the currency, and ISO
+// 4217 elsewhere:
+//
+//   - Zero-decimal, as Stripe lists them: BIF CLP DJF GNF JPY KMF KRW MGA
+//     PYG RWF UGX VND VUV XAF XOF XPF. ISO 4217 gives MGA two digits.
+//   - Three-decimal, as Stripe lists them: BHD JOD KWD OMR TND; and, from
+//     ISO 4217, IQD and LYD.
+//   - ISK, HUF and TWD are two-decimal, as Stripe's API expects them. ISO
+//     4217 gives ISK no minor unit.
+//   - From ISO 4217: CLF and UYW have four digits, UYI none; every other
+//     currency has two.
 func (c Currency) Digits() int { return c.info().digits }
 
 // errNoCode is what encoding the zero Currency fails with.

@@ -26,7 +26,8 @@ func runAttempts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case fs.NArg() == 1 && isFile(fs.Arg(0)):
 		// Without this, the file name would be taken for the record ID and
 		// the command would wait for a log on standard input.
-		return usageError(fs, stderr, "missing record ID before FILE %q (to read standard input for a record whose ID is also a file name, add -)", fs.Arg(0))
+		return usageError(fs, stderr, "missing record ID before FILE %q (to read standard input "+
+			"for a record whose ID is also a file name, add -)", fs.Arg(0))
 	}
 	id := fs.Arg(0)
 	src, closeSrc, err := openInput(fs.Arg(1), stdin)
@@ -42,7 +43,8 @@ func runAttempts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	if stats.rejected > 0 {
-		fmt.Fprintf(stderr, "payrec attempts: note: %d of the %d lines about %q were rejected, the first on line %d (payrec replay says why)\n",
+		fmt.Fprintf(stderr, "payrec attempts: note: %d of the %d lines about %q were rejected, "+
+			"the first on line %d (payrec replay says why)\n",
 			stats.rejected, stats.lines, id, stats.firstRejected)
 	}
 	if stats.malformed > 0 {

@@ -48,7 +48,8 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	out.WriteByte('\n')
-	fmt.Fprintf(stderr, "payrec demo: replayed %d reports of Stripe's canonical example (payrec demo -log prints them); the record:\n",
+	fmt.Fprintf(stderr, "payrec demo: replayed %d reports of Stripe's canonical example "+
+		"(payrec demo -log prints them); the record:\n",
 		rec.Version())
 	if _, err := out.WriteTo(stdout); err != nil {
 		fmt.Fprintf(stderr, "payrec demo: %v\n", err)

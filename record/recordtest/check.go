@@ -276,7 +276,8 @@ func (p *problems) refunds(r *record.Record, atts []attempt.Attempt) {
 			p.add("%s is against attempt %s, which is %s", name, rf.Attempt, a.State())
 		}
 		if rf.RefundedAt != 0 && rf.RefundedAt < a.GuaranteedAt() {
-			p.add("%s was refunded at %d, before attempt %s was guaranteed at %d", name, rf.RefundedAt, rf.Attempt, a.GuaranteedAt())
+			p.add("%s was refunded at %d, before attempt %s was guaranteed at %d",
+				name, rf.RefundedAt, rf.Attempt, a.GuaranteedAt())
 		}
 		sums[rf.Attempt] += rf.Amount.Value()
 	}
@@ -535,10 +536,10 @@ func (p *problems) times(name string, a *attempt.Attempt) {
 }
 
 // Diff returns "" when got and want are the same record — the same
-// Version, the same JSON, the same attempts (by their JSON and their
-// times, which the JSON does not show) and the same refunds — and otherwise a message naming each difference, member by
-// member. Use it to check that a record survives storage or transport
-// unchanged.
+// Version, the same JSON, the same attempts (by their JSON and their times,
+// which the JSON does not show) and the same refunds — and otherwise a
+// message naming each difference, member by member. Use it to check that a
+// record survives storage or transport unchanged.
 func Diff(got, want *record.Record) string {
 	var p problems
 	switch {

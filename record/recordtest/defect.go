@@ -278,9 +278,11 @@ func InvalidReportPayment(only ...Defect) *rapid.Generator[Invalid[record.Report
 				p.Outcome, p.Guaranteed, p.Failed = 0, record.GuaranteedParams{}, record.FailedParams{}
 			default:
 				if rapid.Bool().Draw(t, "guaranteed") {
-					p.Outcome, p.Guaranteed, p.Failed = record.OutcomeGuaranteed, record.GuaranteedParams{GuaranteedAt: negative(t)}, record.FailedParams{}
+					p.Outcome, p.Failed = record.OutcomeGuaranteed, record.FailedParams{}
+					p.Guaranteed = record.GuaranteedParams{GuaranteedAt: negative(t)}
 				} else {
-					p.Outcome, p.Guaranteed, p.Failed = record.OutcomeFailed, record.GuaranteedParams{}, record.FailedParams{FailedAt: negative(t)}
+					p.Outcome, p.Guaranteed = record.OutcomeFailed, record.GuaranteedParams{}
+					p.Failed = record.FailedParams{FailedAt: negative(t)}
 				}
 			}
 		case TimeBeforeStart:
@@ -300,7 +302,9 @@ func InvalidReportPayment(only ...Defect) *rapid.Generator[Invalid[record.Report
 // UnknownEnum, OutcomeMismatch, NonPositiveTime, TimeBeforeStart, the
 // metadata defects, DescriptionTooLong, DuplicateAttemptID, and
 // WrongState when r's latest attempt is pending or guaranteed.
-func InvalidReportPaymentAttempt(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptParams]] {
+func InvalidReportPaymentAttempt(
+	r *record.Record, only ...Defect,
+) *rapid.Generator[Invalid[record.ReportPaymentAttemptParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptParams] {
 		v := inspect(t, r)
 		applicable := []Defect{MissingParam, MalformedID, UnknownEnum, OutcomeMismatch, NonPositiveTime,
@@ -343,7 +347,8 @@ func InvalidReportPaymentAttempt(r *record.Record, only ...Defect) *rapid.Genera
 				p.InitiatedAt = negative(t)
 				p.Outcome, p.Guaranteed, p.Failed = 0, record.GuaranteedParams{}, record.FailedParams{}
 			default:
-				p.Outcome, p.Guaranteed, p.Failed = record.OutcomeFailed, record.GuaranteedParams{}, record.FailedParams{FailedAt: negative(t)}
+				p.Outcome, p.Guaranteed = record.OutcomeFailed, record.GuaranteedParams{}
+				p.Failed = record.FailedParams{FailedAt: negative(t)}
 			}
 		case TimeBeforeStart:
 			p.InitiatedAt = max(p.InitiatedAt, 2)
@@ -374,7 +379,9 @@ func InvalidReportPaymentAttempt(r *record.Record, only ...Defect) *rapid.Genera
 // invalidSettle draws an outcome report (event e) with one defect for the
 // record v shows: its time and metadata, the defect, and the errors it is
 // rejected with.
-func invalidSettle(t *rapid.T, v *view, e payrec.Event, op string, only []Defect) (int64, map[string]string, bool, Defect, []error) {
+func invalidSettle(
+	t *rapid.T, v *view, e payrec.Event, op string, only []Defect,
+) (int64, map[string]string, bool, Defect, []error) {
 	a := &v.latest
 	applicable := []Defect{MissingParam, NonPositiveTime, MetadataTooManyKeys, MetadataBadKey,
 		MetadataValueTooLong, ClearAndSet}
@@ -417,7 +424,9 @@ func invalidSettle(t *rapid.T, v *view, e payrec.Event, op string, only []Defect
 // MissingParam, NonPositiveTime, TimeBeforeStart, the metadata defects,
 // WrongState when r's latest attempt has an outcome, and Repeat when it
 // failed.
-func InvalidReportPaymentAttemptFailed(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptFailedParams]] {
+func InvalidReportPaymentAttemptFailed(
+	r *record.Record, only ...Defect,
+) *rapid.Generator[Invalid[record.ReportPaymentAttemptFailedParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptFailedParams] {
 		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Fail, record.OpReportPaymentAttemptFailed, only)
 		p := record.ReportPaymentAttemptFailedParams{FailedAt: at, Metadata: md, ClearMetadata: clear}
@@ -427,9 +436,12 @@ func InvalidReportPaymentAttemptFailed(r *record.Record, only ...Defect) *rapid.
 
 // InvalidReportPaymentAttemptGuaranteed is InvalidReportPaymentAttemptFailed
 // for report_payment_attempt_guaranteed.
-func InvalidReportPaymentAttemptGuaranteed(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptGuaranteedParams]] {
+func InvalidReportPaymentAttemptGuaranteed(
+	r *record.Record, only ...Defect,
+) *rapid.Generator[Invalid[record.ReportPaymentAttemptGuaranteedParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptGuaranteedParams] {
-		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Guarantee, record.OpReportPaymentAttemptGuaranteed, only)
+		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Guarantee,
+			record.OpReportPaymentAttemptGuaranteed, only)
 		p := record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: at, Metadata: md, ClearMetadata: clear}
 		return Invalid[record.ReportPaymentAttemptGuaranteedParams]{Params: p, Defect: d, Want: want}
 	})
@@ -437,7 +449,9 @@ func InvalidReportPaymentAttemptGuaranteed(r *record.Record, only ...Defect) *ra
 
 // InvalidReportPaymentAttemptCanceled is InvalidReportPaymentAttemptFailed
 // for report_payment_attempt_canceled.
-func InvalidReportPaymentAttemptCanceled(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptCanceledParams]] {
+func InvalidReportPaymentAttemptCanceled(
+	r *record.Record, only ...Defect,
+) *rapid.Generator[Invalid[record.ReportPaymentAttemptCanceledParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptCanceledParams] {
 		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Cancel, record.OpReportPaymentAttemptCanceled, only)
 		p := record.ReportPaymentAttemptCanceledParams{CanceledAt: at, Metadata: md, ClearMetadata: clear}
@@ -449,7 +463,9 @@ func InvalidReportPaymentAttemptCanceled(r *record.Record, only ...Defect) *rapi
 // with one parameter defect for r, drawn from only when given: the
 // metadata defects (ClearAndSet also for description and shipping
 // details) and DescriptionTooLong.
-func InvalidReportPaymentAttemptInformational(r *record.Record, only ...Defect) *rapid.Generator[Invalid[record.ReportPaymentAttemptInformationalParams]] {
+func InvalidReportPaymentAttemptInformational(
+	r *record.Record, only ...Defect,
+) *rapid.Generator[Invalid[record.ReportPaymentAttemptInformationalParams]] {
 	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptInformationalParams] {
 		v := inspect(t, r)
 		applicable := []Defect{MetadataTooManyKeys, MetadataBadKey, MetadataValueTooLong, ClearAndSet, DescriptionTooLong}

@@ -54,9 +54,11 @@ func inspect(t *rapid.T, r *record.Record) *view {
 func outcome(t *rapid.T, initiatedAt int64) (record.Outcome, record.GuaranteedParams, record.FailedParams) {
 	switch rapid.IntRange(0, 3).Draw(t, "outcome") {
 	case 1:
-		return record.OutcomeGuaranteed, record.GuaranteedParams{GuaranteedAt: After(initiatedAt).Draw(t, "guaranteed_at")}, record.FailedParams{}
+		g := record.GuaranteedParams{GuaranteedAt: After(initiatedAt).Draw(t, "guaranteed_at")}
+		return record.OutcomeGuaranteed, g, record.FailedParams{}
 	case 2:
-		return record.OutcomeFailed, record.GuaranteedParams{}, record.FailedParams{FailedAt: After(initiatedAt).Draw(t, "failed_at")}
+		f := record.FailedParams{FailedAt: After(initiatedAt).Draw(t, "failed_at")}
+		return record.OutcomeFailed, record.GuaranteedParams{}, f
 	}
 	return 0, record.GuaranteedParams{}, record.FailedParams{}
 }
@@ -167,7 +169,9 @@ func ReportPaymentAttemptCanceled(r *record.Record) *rapid.Generator[record.Repo
 // customer details given or not; shipping details and description each
 // set, cleared or left alone; metadata that fits beside r's. r accepts
 // every value drawn, whatever its state.
-func ReportPaymentAttemptInformational(r *record.Record) *rapid.Generator[record.ReportPaymentAttemptInformationalParams] {
+func ReportPaymentAttemptInformational(
+	r *record.Record,
+) *rapid.Generator[record.ReportPaymentAttemptInformationalParams] {
 	return rapid.Custom(func(t *rapid.T) record.ReportPaymentAttemptInformationalParams {
 		v := inspect(t, r)
 		p := record.ReportPaymentAttemptInformationalParams{
