@@ -248,9 +248,9 @@ func (s State) Transition(e Event) (State, error) {
 // shows it.
 func Diagram() string { return diagram }
 
-// lifecycle is the transition table of DESIGN.md, declared once. Any
-// (state, event) pair it does not list is rejected. Names are those of
-// State.String and Event.String, so that looplab/fsm's answers map back.
+// lifecycle is the transition table of the package documentation, declared
+// once. Any (state, event) pair it does not list is rejected. Names are those
+// of State.String and Event.String, so that looplab/fsm's answers map back.
 var lifecycle = fsm.Events{
 	{Name: Guarantee.String(), Src: []string{Pending.String()}, Dst: Guaranteed.String()},
 	{Name: Fail.String(), Src: []string{Pending.String()}, Dst: Failed.String()},

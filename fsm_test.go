@@ -22,8 +22,9 @@ var (
 	allEvents = []payrec.Event{payrec.Guarantee, payrec.Fail, payrec.Cancel}
 )
 
-// designTable is the table of DESIGN.md, "The lifecycle", written out by
-// name so that it does not depend on the package's own declaration. An empty
+// designTable is the lifecycle of the package documentation (Stripe's rule
+// for guaranteed, payrec's for failed and canceled), written out by name so
+// that it does not depend on the package's own declaration. An empty
 // destination means the pair is rejected.
 var designTable = map[string]map[string]string{
 	"pending":    {"guarantee": "guaranteed", "fail": "failed", "cancel": "canceled"},
@@ -36,11 +37,11 @@ func TestTransitionTable(t *testing.T) {
 	require.Len(t, designTable, len(allStates), "the test table covers every state")
 	for _, from := range allStates {
 		row, ok := designTable[from.String()]
-		require.True(t, ok, "DESIGN.md has a row for %s", from)
+		require.True(t, ok, "the table has a row for %s", from)
 		require.Len(t, row, len(allEvents), "the row for %s covers every event", from)
 		for _, ev := range allEvents {
 			want, ok := row[ev.String()]
-			require.True(t, ok, "DESIGN.md has a column for %s", ev)
+			require.True(t, ok, "the table has a column for %s", ev)
 			t.Run(from.String()+"/"+ev.String(), func(t *testing.T) {
 				got, err := from.Transition(ev)
 				if want == "" {

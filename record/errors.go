@@ -20,25 +20,26 @@ var (
 	ErrInvalidParameter = payrec.ErrInvalidParameter
 
 	// ErrAttemptPending: a new attempt was reported while the latest one is
-	// still pending. [modeled]
+	// still pending. Stripe is silent here; payrec refuses it.
 	ErrAttemptPending = fmt.Errorf("record: the latest attempt is still pending: %w", payrec.ErrInvalidTransition)
 	// ErrFundsGuaranteed: a new attempt was reported although the record
-	// already has a guaranteed attempt. [Stripe]
+	// already has a guaranteed attempt, as Stripe documents.
 	ErrFundsGuaranteed = fmt.Errorf("record: the record already has guaranteed funds: %w", payrec.ErrInvalidTransition)
 	// ErrNoGuaranteedFunds: a refund was reported but the latest attempt is
 	// not guaranteed, or all of its guaranteed funds are refunded already
 	// (that error also matches ErrRefundExceeds).
 	ErrNoGuaranteedFunds = attempt.ErrNoGuaranteedFunds
 	// ErrRefundExceeds: a refund is larger than the guaranteed amount that
-	// has not been refunded yet. [Stripe] When nothing at all is left, the
-	// error also matches ErrNoGuaranteedFunds and so ErrInvalidTransition.
+	// has not been refunded yet, as Stripe documents. When nothing is left,
+	// the error also matches ErrNoGuaranteedFunds and so
+	// ErrInvalidTransition.
 	ErrRefundExceeds = attempt.ErrRefundExceeds
 	// ErrNothingLeft: a refund once all the guaranteed funds are refunded.
 	// It matches ErrRefundExceeds and ErrNoGuaranteedFunds, and so
 	// payrec.ErrInvalidTransition.
 	ErrNothingLeft = attempt.ErrNothingLeft
 	// ErrDuplicateRefundReference: the refund reference was already used by
-	// another refund of the record. [Stripe]
+	// another refund of the record, which Stripe requires to be unique.
 	ErrDuplicateRefundReference = errors.New("record: duplicate refund reference")
 	// ErrDuplicateAttemptID: the attempt ID is already used in the record.
 	ErrDuplicateAttemptID = errors.New("record: duplicate attempt ID")
@@ -48,13 +49,33 @@ var (
 	// applied to.
 	ErrRecordMismatch = errors.New("record: the report names another record")
 
-	// ErrDuplicate marks a report that exactly repeats an earlier one —
-	// the same parameters, metadata aside: the same outcome at the same
-	// time, the same refund, the same new attempt, the same record. The
+	// ErrDuplicate marks a report that exactly repeats an earlier one. The
 	// report is still rejected and changes nothing; a caller receiving
 	// webhook retries may treat errors.Is(err, ErrDuplicate) as success.
-	// A report that collides with an earlier one but differs from it is a
-	// conflict that does not match ErrDuplicate.
+	//
+	// An exact repeat is the same report: its canonical encoding (the
+	// report log's, with defaults such as processor type custom spelled
+	// out) equals that of the earlier report, metadata aside. Metadata is
+	// not compared: it annotates a report without changing what happened,
+	// and a sender may refresh it (a trace ID, a delivery count) when it
+	// retries. Every other parameter counts, so acknowledging a duplicate
+	// never drops a different fact. The repeats are:
+	//   - guarantee, fail or cancel when the latest attempt is already in
+	//     that state at the same time; the error is also the lifecycle
+	//     rejection, with its *payrec.TransitionError;
+	//   - report_payment_attempt repeating the report that created the
+	//     latest attempt (also ErrDuplicateAttemptID), whatever happened to
+	//     the attempt since;
+	//   - report_refund repeating an earlier refund with the same reference:
+	//     the same amount, or the amount omitted both times, and the same
+	//     initiated_at and refunded_at (also ErrDuplicateRefundReference);
+	//   - report_payment repeating the report that created the record (also
+	//     ErrRecordExists).
+	// Anything else that collides with an earlier report is a conflict that
+	// does not match ErrDuplicate: a different failure time; an attempt_id
+	// reused with another outcome, payment method or time, or the
+	// attempt_id of an earlier attempt; a refund reference reused with
+	// another amount; a record ID reused with another amount.
 	ErrDuplicate = errors.New("record: duplicate report")
 )
 

@@ -342,8 +342,9 @@ func TestLogReaderLineTooLong(t *testing.T) {
 
 // TestLogRoundTripInvalidUTF8 checks that a report accepted from Go with a
 // string that is not valid UTF-8 — which JSON cannot carry — either is
-// rejected or survives the report log unchanged; DESIGN.md promises that
-// replaying a record's accepted reports gives an identical record.
+// rejected or survives the report log unchanged, since package record
+// promises that replaying a record's accepted reports gives an identical
+// record.
 func TestLogRoundTripInvalidUTF8(t *testing.T) {
 	const bad = "bad\xffutf8"
 	usd := money.MustParseCurrency("usd")

@@ -2,8 +2,8 @@ package record_test
 
 // Decoding and encoding of the params types and of report log lines: the
 // wire vocabulary is Stripe's parameter names, nested as Stripe nests them,
-// decoded strictly (DESIGN.md, "Params are the wire vocabulary" and
-// "Decisions where Stripe is silent").
+// decoded strictly, as the params types and the package documentation
+// state.
 
 import (
 	"encoding/json"

@@ -245,9 +245,9 @@ func (m *propModel) predictRefund(p record.ReportRefundParams) propExpect {
 	}
 	switch {
 	case left == 0:
-		// DESIGN.md: a refund without guaranteed funds left is "refund
-		// exceeds", and it is a conflict with the record's state (package
-		// attempt documents that it then matches ErrNoGuaranteedFunds too).
+		// A refund without guaranteed funds left is "refund exceeds", and
+		// it is a conflict with the record's state (ErrNothingLeft: it
+		// matches ErrNoGuaranteedFunds too).
 		return propReject(record.ErrRefundExceeds, record.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition)
 	case amt > left:
 		return propReject(record.ErrRefundExceeds)
@@ -601,9 +601,9 @@ func (pm *propMachine) check(t *rapid.T) {
 }
 
 // TestRefundNothingLeftIsStateConflict pins the rule the model relies on:
-// DESIGN.md lists "a refund without guaranteed funds left" among the
-// record's preconditions whose sentinels also match
-// payrec.ErrInvalidTransition, and says such a refund is "refund exceeds".
+// the package's error table lists "a refund once everything is refunded"
+// (ErrNothingLeft) as matching ErrRefundExceeds and ErrNoGuaranteedFunds,
+// and so payrec.ErrInvalidTransition.
 // A refund with a positive amount larger than what is left is an amount
 // problem and is only required to match ErrRefundExceeds.
 func TestRefundNothingLeftIsStateConflict(t *testing.T) {

@@ -17,9 +17,17 @@ const pkg = "record"
 // returns an error and leaves the record exactly as it was.
 //
 // A Record is not safe for concurrent mutation: guard it with a lock, or
-// give each goroutine its own Clone. Its amounts, payment method, shipping,
-// customer and processor details are those of its latest attempt; its
-// description and metadata are its own.
+// give each goroutine its own Clone. Methods that only read may run
+// concurrently with one another, and the accessors that return attempts,
+// metadata or refunds return copies.
+//
+// Its amounts, payment method, shipping, customer and processor details are
+// those of its latest attempt: after a failed attempt and a guaranteed
+// retry the record shows amount_failed 0, while the first attempt still
+// shows its failure. Its description and metadata are its own, merged from
+// every report. Amount equals the requested amount, and the authorized
+// amount is always zero, because no public parameter reports an
+// authorization (payrec's rules, consistent with every Stripe example).
 //
 // The zero Record has no attempt and rejects every report; records are made
 // with ReportPayment or Replay. A Record must not be copied by value (go vet

@@ -23,10 +23,18 @@ var (
 	pathFailedAt     = root.Key("failed").Key("failed_at")
 )
 
-// ReportPayment creates a record and its first attempt from p. The attempt
-// is pending, or already guaranteed or failed when p.Outcome says so with the
-// matching timestamp hash. Parameter errors name the first offending
-// parameter; nothing is created on error.
+// ReportPayment creates a record and its first attempt from p. ID,
+// AttemptID, Created, a positive AmountRequested, InitiatedAt and
+// PaymentMethodDetails are required. IDs need no prefix: any 1 to 255
+// characters without white space or control characters will do, so IDs from
+// other systems can be kept ([NewID] makes Stripe-style ones).
+//
+// The attempt is pending, or already guaranteed or failed when p.Outcome
+// says so with its timestamp hash (OutcomeGuaranteed with
+// Guaranteed.GuaranteedAt, OutcomeFailed with Failed.FailedAt). An outcome
+// without its hash, or a hash for another outcome, is a parameter error:
+// Stripe is silent on the pairing. Parameter errors name the first
+// offending parameter; nothing is created on error.
 func ReportPayment(p ReportPaymentParams) (*Record, error) {
 	r := new(Record)
 	if err := r.create(&p); err != nil {
@@ -161,11 +169,18 @@ func errNoAttempt() error {
 	return stateError(payrec.ErrInvalidTransition, "record: the record has no attempt; create records with ReportPayment")
 }
 
-// ReportPaymentAttempt adds a new attempt, the record's latest from now on.
-// It is rejected while the latest attempt is pending (ErrAttemptPending) and
-// once the record has guaranteed funds (ErrFundsGuaranteed). The new attempt
-// asks for the record's requested amount and keeps the customer and
-// processor details of the attempt before it.
+// ReportPaymentAttempt adds a new attempt, the record's latest from now on:
+// a retry after a failed or canceled attempt. It is rejected once the
+// record has guaranteed funds (ErrFundsGuaranteed), as Stripe documents, and
+// while the latest attempt is pending (ErrAttemptPending), payrec's rule
+// where Stripe is silent. p.AttemptID must be new to the record
+// (ErrDuplicateAttemptID).
+//
+// The new attempt asks for the record's amount_requested, and keeps the
+// customer details, customer presence and processor details of the attempt
+// before it, since the endpoint takes none of them (payrec's rules). Its
+// payment_method_details and shipping_details are its own, none when
+// omitted. Like report_payment, it may arrive already guaranteed or failed.
 func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 	prev := r.latest()
 	if prev == nil {
@@ -226,21 +241,28 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 }
 
 // ReportPaymentAttemptFailed marks the latest attempt failed at p.FailedAt
-// and merges p.Metadata into the record's. It is rejected when the latest
-// attempt is already guaranteed [Stripe], failed or canceled [modeled], and
-// when FailedAt precedes the attempt's initiated_at.
+// and merges p.Metadata into the record's: the attempt's requested amount
+// moves from pending to failed. It is rejected when the latest attempt is
+// already guaranteed, as Stripe documents, and when it has failed or was
+// canceled, since payrec treats those states as final; the error is a
+// *payrec.TransitionError. FailedAt must be positive and not precede the
+// attempt's initiated_at (payrec's rule).
 func (r *Record) ReportPaymentAttemptFailed(p ReportPaymentAttemptFailedParams) error {
 	return r.settle(payrec.Fail, p.FailedAt, p.Metadata, p.ClearMetadata)
 }
 
 // ReportPaymentAttemptGuaranteed marks the latest attempt guaranteed at
-// p.GuaranteedAt. It is rejected when the latest attempt is not pending.
+// p.GuaranteedAt: its amount moves to amount_guaranteed, and from then on the
+// record takes refunds but no new attempt. It follows the rules of
+// [Record.ReportPaymentAttemptFailed]: only a pending attempt, a time not
+// before initiated_at, metadata merged.
 func (r *Record) ReportPaymentAttemptGuaranteed(p ReportPaymentAttemptGuaranteedParams) error {
 	return r.settle(payrec.Guarantee, p.GuaranteedAt, p.Metadata, p.ClearMetadata)
 }
 
 // ReportPaymentAttemptCanceled marks the latest attempt canceled at
-// p.CanceledAt. It is rejected when the latest attempt is not pending.
+// p.CanceledAt: its amount moves to amount_canceled, and a new attempt may
+// follow. It follows the rules of [Record.ReportPaymentAttemptFailed].
 func (r *Record) ReportPaymentAttemptCanceled(p ReportPaymentAttemptCanceledParams) error {
 	return r.settle(payrec.Cancel, p.CanceledAt, p.Metadata, p.ClearMetadata)
 }
@@ -295,8 +317,12 @@ func holding(a *attempt.Attempt) string {
 }
 
 // ReportPaymentAttemptInformational updates what the record says about the
-// payment without changing its state: customer and shipping details of the
-// latest attempt, and the record's description and metadata.
+// payment without changing its state or amounts: it replaces the latest
+// attempt's customer or shipping details when given, sets the record's
+// description when given, and merges its metadata into the record's. Zero
+// fields mean "not given"; ClearDescription and ClearShippingDetails clear
+// those fields and cannot be combined with a new value. Customer details
+// can be replaced but not cleared.
 func (r *Record) ReportPaymentAttemptInformational(p ReportPaymentAttemptInformationalParams) error {
 	a := r.latest()
 	if a == nil {
@@ -345,12 +371,17 @@ func checkDescription(s string) error {
 }
 
 // ReportRefund refunds p.Amount (by default all that is left) of the latest
-// attempt's guaranteed funds. The refund reference is required and unique
-// in the record; the latest attempt must be guaranteed
-// (ErrNoGuaranteedFunds) with at least p.Amount left (ErrRefundExceeds).
-// A report that repeats an earlier refund (the same reference, amount and
-// times; metadata aside) is a duplicate (ErrDuplicate); the same reference
-// in any other report is a conflict (ErrDuplicateRefundReference only).
+// attempt's guaranteed funds, moving it from amount_guaranteed to
+// amount_refunded; the attempt stays guaranteed. The refund reference is
+// required and unique in the record, as Stripe requires; the latest attempt
+// must be guaranteed (ErrNoGuaranteedFunds) with at least p.Amount left
+// (ErrRefundExceeds: Stripe's "cannot exceed the unrefunded amount"). A given
+// amount must be positive and in the record's currency. RefundedAt and
+// InitiatedAt are optional; RefundedAt must not precede the attempt's
+// guaranteed_at (payrec's rule). A report that repeats an earlier refund
+// (the same reference, amount and times; metadata aside) is a duplicate
+// (ErrDuplicate); the same reference in any other report is a conflict
+// (ErrDuplicateRefundReference only).
 func (r *Record) ReportRefund(p ReportRefundParams) error {
 	a := r.latest()
 	if a == nil {

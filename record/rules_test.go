@@ -1,7 +1,8 @@
 package record_test
 
 // Rule-by-rule tests of the seven report operations: every boundary of
-// DESIGN.md ("The record") and the helpers' brief, tested on both sides.
+// the package documentation and the methods' doc comments, tested on both
+// sides.
 // Expected amounts are worked out by hand from the fixture payment ($10.00,
 // see helpers_test.go); expected params and codes from Stripe's parameter
 // names and error codes.
@@ -350,7 +351,7 @@ func fullyRefunded(t testing.TB) *record.Record {
 }
 
 // TestReportPaymentAttemptSettle covers report_payment_attempt_failed,
-// _guaranteed and _canceled: the lifecycle table of DESIGN.md, the
+// _guaranteed and _canceled: the lifecycle table of package payrec, the
 // timestamp rules, duplicates, and metadata.
 func TestReportPaymentAttemptSettle(t *testing.T) {
 	type settleCase struct {
@@ -976,7 +977,7 @@ func TestReportRefund(t *testing.T) {
 		}
 	}
 	// With nothing left at all, the refund also conflicts with the state:
-	// the attempt has no guaranteed funds left (DESIGN.md).
+	// the attempt has no guaranteed funds left (ErrNothingLeft).
 	nothingLeft := func(contains ...string) *rejection {
 		return &rejection{
 			Param: "amount", Is: []error{record.ErrRefundExceeds, record.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition},

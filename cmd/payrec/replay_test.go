@@ -28,8 +28,8 @@ const (
 // reports, a malformed line, an unknown op and parameter, an unknown
 // record, blank and white-space lines — and compares the output with the
 // golden file, line by line. Every golden line was checked by hand against
-// DESIGN.md and Stripe's object shapes; TestReplaySteps states the key facts
-// of each line independently of the file.
+// the record package's rules and Stripe's object shapes; TestReplaySteps
+// states the key facts of each line independently of the file.
 func TestReplayGolden(t *testing.T) {
 	got := runCmd(t, "", "replay", replayLog)
 	assert.Equal(t, 1, got.code, "the log holds rejected lines")
