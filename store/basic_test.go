@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -46,6 +47,7 @@ func backends(t *testing.T) map[string]func(t *testing.T, opts ...store.Option) 
 	}
 	return map[string]func(t *testing.T, opts ...store.Option) *store.Store{
 		"memory": open(func(*testing.T) string { return "memory" }),
+		"sqlite": open(func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") }),
 	}
 }
 

@@ -2,9 +2,485 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/payrec/payrec/record"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 )
 
+// sqliteMigrations are the SQLite schema, one step per version: step i
+// takes the database from version i to i+1. Append; never edit a step.
+var sqliteMigrations = []string{
+	`CREATE TABLE reports (
+		record_id TEXT NOT NULL,
+		version   INTEGER NOT NULL,
+		line      BLOB NOT NULL,
+		PRIMARY KEY (record_id, version)
+	) WITHOUT ROWID;
+	CREATE TABLE records (
+		id       TEXT PRIMARY KEY,
+		created  INTEGER NOT NULL,
+		livemode INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX records_by_created ON records (livemode, created, id);
+	CREATE TABLE attempts (
+		attempt_id TEXT PRIMARY KEY,
+		record_id  TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE idempotency_keys (
+		key         TEXT PRIMARY KEY,
+		fingerprint BLOB NOT NULL,
+		created_ms  INTEGER NOT NULL,
+		record_id   TEXT NOT NULL,
+		version     INTEGER NOT NULL,
+		err_type    TEXT NOT NULL,
+		err_code    TEXT NOT NULL,
+		err_param   TEXT NOT NULL,
+		err_message TEXT NOT NULL,
+		err_causes  TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_ms);`,
+}
+
+// sqliteStore is an SQLite file. One goroutine writes, taking the Applies
+// waiting for it as one batch in one BEGIN IMMEDIATE transaction: one
+// fsync for many reports (group commit). Reads go through a pool of their
+// own, which WAL mode lets run beside the writer.
+type sqliteStore struct {
+	w, r   *sql.DB
+	cache  *cache
+	in     *batcher
+	done   chan struct{}
+	pruned time.Time
+	once   sync.Once
+}
+
+func sqliteDSN(path string, extra ...string) string {
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	// In WAL mode, FULL syncs the log on every commit, so a commit that
+	// returned is on disk; NORMAL would sync only at checkpoints.
+	v.Add("_pragma", "synchronous(FULL)")
+	v.Add("_pragma", "foreign_keys(0)")
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Add(extra[i], extra[i+1])
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + v.Encode()
+}
+
 func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) {
-	return nil, errors.New("store: the SQLite store is not built yet")
+	if path == "" {
+		return nil, errors.New("store: sqlite: the data source needs a path: \"sqlite:PATH\"")
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, "_txlock", "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := migrateSQLite(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, "_pragma", "query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{})}
+	go s.run()
+	return s, nil
+}
+
+func migrateSQLite(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrating Open at a time
+	if err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS payrec_schema (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	var have int
+	switch err := tx.QueryRowContext(ctx, `SELECT version FROM payrec_schema`).Scan(&have); {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payrec_schema (version) VALUES (0)`); err != nil {
+			return fmt.Errorf("store: sqlite: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	if have > len(sqliteMigrations) {
+		return newerSchema(have, len(sqliteMigrations))
+	}
+	for v := have; v < len(sqliteMigrations); v++ {
+		if _, err := tx.ExecContext(ctx, sqliteMigrations[v]); err != nil {
+			return fmt.Errorf("store: sqlite: migrating to schema version %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE payrec_schema SET version = ?`, len(sqliteMigrations)); err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	return nil
+}
+
+// ErrSchemaTooNew is the cause of Open's refusal of a database whose schema
+// is newer than this code knows.
+var ErrSchemaTooNew = errors.New("store: the database schema is newer than this payrec knows")
+
+func newerSchema(have, know int) error {
+	return fmt.Errorf("%w: the database is at schema version %d, this payrec knows versions up to %d; use a newer payrec", ErrSchemaTooNew, have, know)
+}
+
+func (s *sqliteStore) apply(ctx context.Context, req *request) answer {
+	return s.in.submit(ctx, req)
+}
+
+// run is the writer goroutine.
+func (s *sqliteStore) run() {
+	defer close(s.done)
+	for {
+		batch, ok := s.in.next()
+		if !ok {
+			return
+		}
+		batch = live(batch)
+		if len(batch) == 0 {
+			continue
+		}
+		if err := s.commit(batch); err != nil {
+			// Something failed for the batch as a whole: decide each
+			// request alone, so that one request's failure is only its own.
+			for _, p := range batch {
+				if err := s.commit([]*pending{p}); err != nil {
+					p.done <- answer{err: err}
+				}
+			}
+		}
+	}
+}
+
+// commit decides and stores batch in one transaction and answers each
+// request, or returns an error and answers none.
+func (s *sqliteStore) commit(batch []*pending) error {
+	ctx := context.Background() // the requests were live when taken; finish them
+	reqs := make([]*request, len(batch))
+	for i, p := range batch {
+		reqs[i] = p.req
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer tx.Rollback()
+	q := sqliteQueries{tx}
+	answers, writes, v, err := decideBatch(ctx, q, s.cache, reqs)
+	if err != nil {
+		return err
+	}
+	if err := q.write(ctx, writes); err != nil {
+		return err
+	}
+	now := reqs[0].now
+	if now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_ms < ?`, reqs[0].expiry.UnixMilli()); err != nil {
+			return fmt.Errorf("store: sqlite: pruning idempotency keys: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: sqlite: commit: %w", err)
+	}
+	if now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned) {
+		s.pruned = now
+	}
+	for _, w := range writes {
+		if w.rec != nil {
+			s.cache.put(v.recs[w.rec.ID()])
+		}
+	}
+	for i, p := range batch {
+		p.done <- answers[i]
+	}
+	return nil
+}
+
+// sqliteQueries runs the store's queries on an SQLite connection pool or
+// transaction.
+type sqliteQueries struct {
+	db interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+}
+
+func (q sqliteQueries) reportsAfter(ctx context.Context, after map[string]uint64) (map[string][]versionLine, error) {
+	out := make(map[string][]versionLine, len(after))
+	for id, v := range after {
+		vls, err := q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = ? AND version > ? ORDER BY version`, id, int64(v))
+		if err != nil {
+			return nil, err
+		}
+		if len(vls) > 0 {
+			out[id] = vls
+		}
+	}
+	return out, nil
+}
+
+func (q sqliteQueries) reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error) {
+	return q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = ? AND version <= ? ORDER BY version`, id, int64(version))
+}
+
+func (q sqliteQueries) lines(ctx context.Context, query string, args ...any) ([]versionLine, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rows.Close()
+	var out []versionLine
+	for rows.Next() {
+		var (
+			v    int64
+			line []byte
+		)
+		if err := rows.Scan(&v, &line); err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+		out = append(out, versionLine{uint64(v), line})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	return out, nil
+}
+
+func (q sqliteQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range attemptIDs {
+		rows, err := q.db.QueryContext(ctx, `SELECT record_id FROM attempts WHERE attempt_id = ?`, a)
+		if err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: sqlite: %w", err)
+			}
+			out[a] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (q sqliteQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
+	out := map[string]*storedKey{}
+	for _, k := range keys {
+		rows, err := q.db.QueryContext(ctx, `SELECT fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes FROM idempotency_keys WHERE key = ?`, k)
+		if err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+		for rows.Next() {
+			var (
+				sk      storedKey
+				ms, ver int64
+			)
+			if err := rows.Scan(&sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: sqlite: idempotency key %q: %w", k, err)
+			}
+			sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
+			out[k] = &sk
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
+	for _, w := range ws {
+		if w.rec != nil {
+			r := w.rec
+			if _, err := q.db.ExecContext(ctx, `INSERT INTO reports (record_id, version, line) VALUES (?, ?, ?)`, r.ID(), int64(r.Version()), w.line); err != nil {
+				return fmt.Errorf("store: sqlite: appending version %d of record %q: %w", r.Version(), r.ID(), err)
+			}
+			if r.Version() == 1 {
+				if _, err := q.db.ExecContext(ctx, `INSERT INTO records (id, created, livemode) VALUES (?, ?, ?)`, r.ID(), r.Created(), r.Livemode()); err != nil {
+					return fmt.Errorf("store: sqlite: listing record %q: %w", r.ID(), err)
+				}
+			}
+			if w.attemptID != "" {
+				if _, err := q.db.ExecContext(ctx, `INSERT INTO attempts (attempt_id, record_id) VALUES (?, ?)`, w.attemptID, r.ID()); err != nil {
+					return fmt.Errorf("store: sqlite: indexing attempt %q: %w", w.attemptID, err)
+				}
+			}
+		}
+		if o := w.keyOut; o != nil {
+			if w.replaceKy {
+				if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ?`, w.key); err != nil {
+					return fmt.Errorf("store: sqlite: %w", err)
+				}
+			}
+			if _, err := q.db.ExecContext(ctx, `INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				w.key, w.fp, w.created.UnixMilli(), o.recordID, int64(o.version), o.errType, o.code, o.param, o.message, o.causes); err != nil {
+				return fmt.Errorf("store: sqlite: storing idempotency key %q: %w", w.key, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *sqliteStore) get(ctx context.Context, id string) (*record.Record, error) {
+	recs, errs, err := load(ctx, sqliteQueries{s.r}, s.cache, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if err := errs[id]; err != nil {
+		return nil, err
+	}
+	if recs[id] == nil {
+		return nil, recordNotFound(id)
+	}
+	return recs[id], nil
+}
+
+func (s *sqliteStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
+	owners, err := sqliteQueries{s.r}.attemptOwners(ctx, []string{attemptID})
+	return owners[attemptID], err
+}
+
+func (s *sqliteStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
+	query, args := listSQL(q, cur, func(int) string { return "?" })
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: sqlite: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("store: sqlite: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, false, fmt.Errorf("store: sqlite: %w", err)
+	}
+	return listed(ctx, sqliteQueries{s.r}, s.cache, ids, q.Limit, cur)
+}
+
+// listSQL builds the query for the IDs of a page and one more (to tell
+// has_more), in the order of the page's direction; ph gives the n-th
+// placeholder.
+func listSQL(q ListQuery, cur *cursor, ph func(n int) string) (string, []any) {
+	var b strings.Builder
+	args := []any{q.Livemode}
+	b.WriteString("SELECT id FROM records WHERE livemode = " + ph(1))
+	if q.CreatedAfter != 0 {
+		args = append(args, q.CreatedAfter)
+		b.WriteString(" AND created > " + ph(len(args)))
+	}
+	if q.CreatedBefore != 0 {
+		args = append(args, q.CreatedBefore)
+		b.WriteString(" AND created < " + ph(len(args)))
+	}
+	order := "DESC"
+	if cur != nil {
+		op := "<"
+		if cur.before {
+			op, order = ">", "ASC"
+		}
+		args = append(args, cur.created, cur.id)
+		fmt.Fprintf(&b, " AND (created, id) %s (%s, %s)", op, ph(len(args)-1), ph(len(args)))
+	}
+	args = append(args, q.Limit+1)
+	fmt.Fprintf(&b, " ORDER BY created %s, id %s LIMIT %s", order, order, ph(len(args)))
+	return b.String(), args
+}
+
+// listed loads the records of a page from the IDs listSQL found.
+func listed(ctx context.Context, q queries, c *cache, ids []string, limit int, cur *cursor) ([]*record.Record, bool, error) {
+	more := len(ids) > limit
+	if more {
+		ids = ids[:limit]
+	}
+	if cur != nil && cur.before {
+		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
+			ids[i], ids[j] = ids[j], ids[i]
+		}
+	}
+	recs, errs, err := load(ctx, q, c, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]*record.Record, 0, len(ids))
+	for _, id := range ids {
+		if err := errs[id]; err != nil {
+			return nil, false, err
+		}
+		if recs[id] == nil {
+			return nil, false, corrupt(id, 1, "the record is listed but has no reports")
+		}
+		out = append(out, recs[id])
+	}
+	return out, more, nil
+}
+
+func (s *sqliteStore) log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT version, line FROM reports WHERE record_id = ? ORDER BY version`, id)
+	if err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			v    int64
+			line []byte
+		)
+		if err := rows.Scan(&v, &line); err != nil {
+			return fmt.Errorf("store: sqlite: %w", err)
+		}
+		if err := fn(uint64(v), line); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	return nil
+}
+
+func (s *sqliteStore) close() error {
+	var err error
+	s.once.Do(func() {
+		s.in.close()
+		<-s.done
+		err = errors.Join(s.w.Close(), s.r.Close())
+	})
+	return err
 }

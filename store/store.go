@@ -390,8 +390,11 @@ type cursor struct {
 func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
 	n := 0
 	err := s.b.log(ctx, id, func(version uint64, line []byte) error {
+		if version != uint64(n+1) {
+			return corrupt(id, version, "expected version %d", n+1)
+		}
 		if _, err := record.ParseLogLine(line, int(version)); err != nil {
-			return corrupt(id, version, "%v", err)
+			return corrupt(id, version, "the stored report does not decode: %v", err)
 		}
 		n++
 		_, err := w.Write(append(line[:len(line):len(line)], '\n'))

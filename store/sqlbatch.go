@@ -1,0 +1,310 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/payrec/payrec/record"
+)
+
+// versionLine is one stored report: its version and its log line.
+type versionLine struct {
+	version uint64
+	line    []byte
+}
+
+// queries reads an SQL store, inside a transaction or not. Each method
+// answers for many records or keys at once, so that a backend can fetch
+// what a batch needs in few round trips.
+type queries interface {
+	// reportsAfter returns, for each record ID in after, its reports with
+	// versions above after[id], oldest first.
+	reportsAfter(ctx context.Context, after map[string]uint64) (map[string][]versionLine, error)
+	// reportsUpTo returns the record's reports up to version, oldest first.
+	reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error)
+	// attemptOwners returns the record ID of each attempt ID that has one.
+	attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error)
+	// keys returns the stored rows of the idempotency keys that have one.
+	keys(ctx context.Context, keys []string) (map[string]*storedKey, error)
+}
+
+// cache keeps records decoded between requests, by ID. A cached record is
+// never changed: a newer version replaces it.
+//
+// A cached record may be stale: another Store, in this process or another,
+// may have appended reports since. That is safe because a record's log is
+// append-only, so a cached version N is always a prefix of the truth, and
+// every read asks the database for the reports after version N (catching
+// up costs only the newer reports). A writer that decided on a stale record
+// would try to append a (record_id, version) that exists; the primary key
+// rejects it, and the writer reloads and decides again.
+type cache struct {
+	mu  sync.Mutex
+	m   map[string]*record.Record
+	max int
+}
+
+func newCache(max int) *cache { return &cache{m: map[string]*record.Record{}, max: max} }
+
+func (c *cache) get(id string) *record.Record {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[id]
+}
+
+// put keeps r unless the cache holds a newer version of it.
+func (c *cache) put(r *record.Record) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[r.ID()]; old != nil && old.Version() >= r.Version() {
+		return
+	}
+	if _, ok := c.m[r.ID()]; !ok && len(c.m) >= c.max {
+		for k := range c.m { // evict an arbitrary record: any one costs a reload at most
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[r.ID()] = r
+}
+
+// load returns the current records with the given IDs (nil for one that
+// does not exist) from the cache caught up with q, and for each record
+// that cannot be read back the error saying why.
+func load(ctx context.Context, q queries, c *cache, ids []string) (map[string]*record.Record, map[string]error, error) {
+	after := make(map[string]uint64, len(ids))
+	bases := make(map[string]*record.Record, len(ids))
+	for _, id := range ids {
+		b := c.get(id)
+		bases[id] = b
+		after[id] = 0
+		if b != nil {
+			after[id] = b.Version()
+		}
+	}
+	lines, err := q.reportsAfter(ctx, after)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs := make(map[string]*record.Record, len(ids))
+	var errs map[string]error
+	for id, base := range bases {
+		vls := lines[id]
+		if len(vls) == 0 {
+			recs[id] = base
+			continue
+		}
+		r := base
+		if r != nil {
+			r = r.Clone()
+		}
+		for _, vl := range vls {
+			if r, err = catchUp(id, r, vl.version, vl.line); err != nil {
+				break
+			}
+		}
+		if err != nil {
+			if errs == nil {
+				errs = map[string]error{}
+			}
+			errs[id] = err
+			err = nil
+			continue
+		}
+		recs[id] = r
+		c.put(r)
+	}
+	return recs, errs, nil
+}
+
+// batchView is what one batch's transaction sees: the records, attempts
+// and keys prefetched for its requests, with the writes of the requests
+// decided before.
+type batchView struct {
+	ctx      context.Context
+	q        queries
+	recs     map[string]*record.Record
+	errs     map[string]error
+	attempts map[string]string
+	keyRows  map[string]*storedKey
+}
+
+func (v *batchView) current(id string) (*record.Record, error) {
+	if err := v.errs[id]; err != nil {
+		return nil, err
+	}
+	return v.recs[id], nil
+}
+
+func (v *batchView) recordAt(id string, version uint64) (*record.Record, error) {
+	if r := v.recs[id]; r != nil && r.Version() == version {
+		return r, nil
+	}
+	vls, err := v.q.reportsUpTo(v.ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(vls)) != version {
+		return nil, corrupt(id, version, "an idempotency key refers to a version the record does not have")
+	}
+	var r *record.Record
+	for _, vl := range vls {
+		if r, err = catchUp(id, r, vl.version, vl.line); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (v *batchView) attemptOwner(attemptID string) (string, error) { return v.attempts[attemptID], nil }
+
+func (v *batchView) key(key string) (*storedKey, error) { return v.keyRows[key], nil }
+
+// decideBatch decides reqs in order within one transaction read through q,
+// each against the state the ones before it left, and returns their answers
+// and what to write. An error is the database's: the batch must be undone.
+func decideBatch(ctx context.Context, q queries, c *cache, reqs []*request) ([]answer, []*write, *batchView, error) {
+	ids := make([]string, 0, len(reqs))
+	var attemptIDs, keys []string
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		if !seen[r.id] {
+			seen[r.id] = true
+			ids = append(ids, r.id)
+		}
+		if r.attemptID != "" {
+			attemptIDs = append(attemptIDs, r.attemptID)
+		}
+		if r.key != "" {
+			keys = append(keys, r.key)
+		}
+	}
+	recs, errs, err := load(ctx, q, c, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{}}
+	if len(attemptIDs) > 0 {
+		if v.attempts, err = q.attemptOwners(ctx, attemptIDs); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if len(keys) > 0 {
+		if v.keyRows, err = q.keys(ctx, keys); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	answers := make([]answer, len(reqs))
+	var writes []*write
+	for i, req := range reqs {
+		a, w, err := decide(v, req)
+		if err != nil {
+			answers[i] = answer{err: err}
+			continue
+		}
+		answers[i] = a
+		if w == nil {
+			continue
+		}
+		writes = append(writes, w)
+		if w.rec != nil {
+			v.recs[req.id] = w.rec
+			if w.attemptID != "" {
+				v.attempts[w.attemptID] = req.id
+			}
+		}
+		if w.keyOut != nil {
+			v.keyRows[w.key] = &storedKey{fp: w.fp, created: w.created, outcome: *w.keyOut}
+		}
+	}
+	return answers, writes, v, nil
+}
+
+// pending is a request waiting for a batch.
+type pending struct {
+	ctx  context.Context
+	req  *request
+	done chan answer
+}
+
+// batcher feeds a writer goroutine with the requests of concurrent Applies,
+// which it takes as batches of all that are waiting.
+type batcher struct {
+	mu     sync.RWMutex
+	closed bool
+	ch     chan *pending
+}
+
+const maxBatch = 256
+
+func newBatcher() *batcher { return &batcher{ch: make(chan *pending, maxBatch)} }
+
+// submit hands req to the writer and waits for its answer. Once handed
+// over, the request may be committed, so submit waits for the answer even
+// when ctx ends: an Apply never returns an error for a report that was
+// stored.
+func (b *batcher) submit(ctx context.Context, req *request) answer {
+	p := &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return answer{err: errClosed}
+	}
+	select {
+	case b.ch <- p:
+	case <-ctx.Done():
+		b.mu.RUnlock()
+		return answer{err: ctx.Err()}
+	}
+	b.mu.RUnlock()
+	return <-p.done
+}
+
+// next waits for the next batch; false when the batcher is closed and drained.
+func (b *batcher) next() ([]*pending, bool) {
+	p, ok := <-b.ch
+	if !ok {
+		return nil, false
+	}
+	batch := []*pending{p}
+	for len(batch) < maxBatch {
+		select {
+		case p, ok := <-b.ch:
+			if !ok {
+				return batch, true
+			}
+			batch = append(batch, p)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// close stops taking requests; the writer finishes those already taken.
+func (b *batcher) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.closed {
+		b.closed = true
+		close(b.ch)
+	}
+}
+
+// live drops the requests whose callers have gone, answering them: they
+// were never decided, so nothing of theirs is stored.
+func live(batch []*pending) []*pending {
+	out := batch[:0]
+	for _, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- answer{err: err}
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// pruneEvery is how often a writer deletes expired idempotency keys.
+const pruneEvery = time.Minute
