@@ -36,7 +36,8 @@ var (
 // from the attempt's lifecycle state (see package payrec) and its refunds.
 //
 // An Attempt is usually owned by a record.Record, which hands out copies.
-// The zero Attempt is not valid; make one with New. Methods with pointer
+// The zero Attempt is not valid and has no JSON form (MarshalJSON returns
+// ErrZeroAttempt); make one with New. Methods with pointer
 // receivers change the attempt and are not safe for concurrent use.
 type Attempt struct {
 	id, record  string

@@ -1,14 +1,40 @@
 package attempt
 
-import "github.com/payrec/payrec/internal/wire"
+import (
+	"errors"
+
+	"github.com/payrec/payrec/internal/wire"
+)
 
 // MarshalJSON encodes the attempt as Stripe's payment_attempt_record object
 // with every field of the current API version: id and object first, then the
 // rest in Stripe's alphabetical order, with null where Stripe has null.
-func (a Attempt) MarshalJSON() ([]byte, error) { return a.AppendJSON(make([]byte, 0, 1024)), nil }
+// Encoding the zero Attempt, which is no payment attempt, is an error
+// (ErrZeroAttempt).
+func (a Attempt) MarshalJSON() ([]byte, error) {
+	if !a.IsValid() {
+		return nil, ErrZeroAttempt
+	}
+	return a.AppendJSON(make([]byte, 0, 1024)), nil
+}
 
-// AppendJSON appends the attempt's payment_attempt_record object to b.
+// ErrZeroAttempt is the error of encoding or decoding an Attempt that New
+// did not make: the zero Attempt has no Stripe form.
+var ErrZeroAttempt = errors.New("attempt: the zero Attempt has no JSON form; attempts are made by New")
+
+// UnmarshalJSON returns an error: attempts are made by New or by a record's
+// reports, and a payment_attempt_record object does not say how it came to
+// be. Rebuild the record that holds it from its reports instead.
+func (a *Attempt) UnmarshalJSON([]byte) error {
+	return errors.New("attempt: an Attempt cannot be decoded from its Stripe JSON; rebuild its record from its reports")
+}
+
+// AppendJSON appends the attempt's payment_attempt_record object to b, or
+// null for the zero Attempt.
 func (a *Attempt) AppendJSON(b []byte) []byte {
+	if !a.IsValid() {
+		return append(b, "null"...)
+	}
 	b = append(b, `{"id":`...)
 	b = wire.AppendString(b, a.id)
 	b = append(b, `,"object":"payment_attempt_record"`...)

@@ -1,22 +1,42 @@
 package record
 
 import (
-	"github.com/payrec/payrec/attempt"
+	"errors"
+
 	"github.com/payrec/payrec/internal/wire"
 )
 
 // MarshalJSON encodes the record as Stripe's payment_record object with
 // every field of the current API version: id and object first, then the
 // rest in Stripe's alphabetical order, nulls where Stripe has nulls, and
-// metadata as {} when empty. It never fails.
-func (r *Record) MarshalJSON() ([]byte, error) { return r.AppendJSON(make([]byte, 0, 1024)), nil }
+// metadata as {} when empty. The zero Record is no payment record: encoding
+// it is an error (ErrZeroRecord), never an object with null amounts.
+func (r *Record) MarshalJSON() ([]byte, error) {
+	if r.latest() == nil {
+		return nil, ErrZeroRecord
+	}
+	return r.AppendJSON(make([]byte, 0, 1024)), nil
+}
+
+// ErrZeroRecord is the error of encoding or decoding a Record that no report
+// made: the zero Record has no Stripe form.
+var ErrZeroRecord = errors.New("record: the zero Record has no JSON form; records are made by ReportPayment and Replay")
+
+// UnmarshalJSON returns an error: a payment_record object does not hold what
+// a Record is (its earlier attempts, its refunds, the reports it accepted),
+// so decoding one could only give a record that is not the one encoded.
+// Rebuild a record from its reports with Replay or ReplayLog instead.
+func (r *Record) UnmarshalJSON([]byte) error {
+	return errors.New("record: a Record cannot be decoded from its Stripe JSON; rebuild it from its reports with Replay or ReplayLog")
+}
 
 // AppendJSON appends the record's payment_record object to b; it is what
-// MarshalJSON returns, without the allocation of a new buffer.
+// MarshalJSON returns, without the allocation of a new buffer. For the zero
+// Record it appends null.
 func (r *Record) AppendJSON(b []byte) []byte {
 	a := r.latest()
 	if a == nil {
-		a = new(attempt.Attempt) // the zero Record: null amounts and details
+		return append(b, "null"...)
 	}
 	b = append(b, `{"id":`...)
 	b = wire.AppendString(b, r.id)

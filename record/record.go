@@ -29,8 +29,9 @@ const pkg = "record"
 // amount is always zero, because no public parameter reports an
 // authorization (payrec's rules, consistent with every Stripe example).
 //
-// The zero Record has no attempt and rejects every report; records are made
-// with ReportPayment or Replay. A Record must not be copied by value (go vet
+// The zero Record has no attempt, rejects every report and has no JSON form
+// (MarshalJSON returns ErrZeroRecord); records are made with ReportPayment or
+// Replay. A Record must not be copied by value (go vet
 // reports copies): the copy would share the original's first attempt. Use
 // Clone.
 type Record struct {
