@@ -12,8 +12,6 @@ import (
 	"github.com/payrec/payrec/attempt"
 	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 var (
@@ -150,56 +148,6 @@ func BenchmarkReportRefund(b *testing.B) {
 			if sinkErr != nil {
 				b.Fatal(sinkErr)
 			}
-		})
-	}
-}
-
-// TestResetTo checks the benchmarks' reset: a clone that took reports
-// which add no attempt is, after ResetTo, equal to its template in JSON
-// and version, takes the same reports again, and never changed the
-// template.
-func TestResetTo(t *testing.T) {
-	one := money.New(1, money.MustParseCurrency("usd"))
-	refund := func(ref string) record.ReportRefundParams {
-		return record.ReportRefundParams{Amount: one, ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
-	}
-	pending, err := record.ReportPayment(canonicalParams(t))
-	require.NoError(t, err)
-	tests := []struct {
-		name    string
-		tmpl    *record.Record
-		reports []record.Report
-	}{
-		{"failed", pending, []record.Report{
-			record.ReportPaymentAttemptFailedParams{FailedAt: 1730253453, Metadata: map[string]string{"k": "v"}},
-		}},
-		{"informational", pending, []record.Report{
-			record.ReportPaymentAttemptInformationalParams{Description: "other", Metadata: map[string]string{"k": "v"}},
-		}},
-		{"refunds", guaranteedWithRefunds(t, 3), []record.Report{
-			refund("new_1"), refund("new_2"), record.ReportRefundParams{ProcessorDetails: record.RefundProcessorDetails{RefundReference: "all"}},
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want, err := json.Marshal(tt.tmpl)
-			require.NoError(t, err)
-			r := tt.tmpl.Clone()
-			for round := range 3 {
-				for i, rep := range tt.reports {
-					require.NoError(t, r.Apply(rep), "round %d report %d", round, i)
-				}
-				require.NotEqual(t, tt.tmpl.Version(), r.Version())
-				r.ResetTo(tt.tmpl)
-				got, err := json.Marshal(r)
-				require.NoError(t, err)
-				assert.JSONEq(t, string(want), string(got), "round %d", round)
-				assert.Equal(t, tt.tmpl.Version(), r.Version(), "round %d", round)
-				assert.Equal(t, len(tt.tmpl.Refunds()), len(r.Refunds()), "round %d", round)
-			}
-			after, err := json.Marshal(tt.tmpl)
-			require.NoError(t, err)
-			assert.JSONEq(t, string(want), string(after), "the template never changes")
 		})
 	}
 }
