@@ -1,33 +1,16 @@
 package attempt
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/attemptops"
 	"github.com/payrec/payrec/internal/wire"
 	"github.com/payrec/payrec/money"
 )
 
 const pkg = "attempt"
-
-// Sentinels for refunds against an attempt.
-var (
-	// ErrNoGuaranteedFunds: the attempt is not guaranteed, or all of its
-	// guaranteed funds are refunded, so there is nothing to refund. It
-	// matches payrec.ErrInvalidTransition: the attempt's state is the cause.
-	ErrNoGuaranteedFunds = fmt.Errorf("attempt: no guaranteed funds: %w", payrec.ErrInvalidTransition)
-	// ErrRefundExceeds: the refund is larger than the guaranteed amount that
-	// has not been refunded yet. It does not match
-	// payrec.ErrInvalidTransition unless nothing at all is left (then the
-	// error also matches ErrNoGuaranteedFunds).
-	ErrRefundExceeds = errors.New("attempt: refund exceeds the unrefunded amount")
-	// ErrNothingLeft: a refund of an attempt whose guaranteed funds are all
-	// refunded already. It matches both ErrRefundExceeds and
-	// ErrNoGuaranteedFunds (and so payrec.ErrInvalidTransition).
-	ErrNothingLeft = fmt.Errorf("%w: %w", ErrRefundExceeds, ErrNoGuaranteedFunds)
-)
 
 // Attempt is one try at collecting a payment record's requested amount: what
 // Stripe calls a payment_attempt_record. Its requested amount is split into
@@ -35,10 +18,10 @@ var (
 // always sum to the requested amount; which bucket holds the money follows
 // from the attempt's lifecycle state (see package payrec) and its refunds.
 //
-// An Attempt is usually owned by a record.Record, which hands out copies.
+// An Attempt belongs to a record.Record, which hands out copies and changes
+// its own attempts only through its reports, after checking their rules.
 // The zero Attempt is not valid and has no JSON form (MarshalJSON returns
-// ErrZeroAttempt); make one with New. Methods with pointer
-// receivers change the attempt and are not safe for concurrent use.
+// ErrZeroAttempt); New makes a pending one.
 type Attempt struct {
 	id, record  string
 	created     int64
@@ -127,16 +110,16 @@ func (in *Init) check() error {
 		return root.Key("amount_requested").Key("value").Errorf(payrec.CodeAmountTooSmall, nil,
 			"amount_requested must be positive, got %s", in.Requested)
 	}
-	if err := in.PaymentMethodDetails.Check("payment_method_details"); err != nil {
+	if err := in.PaymentMethodDetails.check(root.Key("payment_method_details")); err != nil {
 		return err
 	}
-	if err := in.ProcessorDetails.Check("processor_details"); err != nil {
+	if err := in.ProcessorDetails.check(root.Key("processor_details")); err != nil {
 		return err
 	}
-	if err := in.ShippingDetails.Check("shipping_details"); err != nil {
+	if err := in.ShippingDetails.check(root.Key("shipping_details")); err != nil {
 		return err
 	}
-	if err := in.CustomerDetails.Check("customer_details"); err != nil {
+	if err := in.CustomerDetails.check(root.Key("customer_details")); err != nil {
 		return err
 	}
 	if !in.CustomerPresence.IsValid() {
@@ -254,12 +237,6 @@ func (a *Attempt) Metadata() map[string]string {
 	return m
 }
 
-// SetShippingDetails replaces the shipping details; the zero value clears them.
-func (a *Attempt) SetShippingDetails(d ShippingDetails) { a.shipping = d }
-
-// SetCustomerDetails replaces the customer details; the zero value clears them.
-func (a *Attempt) SetCustomerDetails(d CustomerDetails) { a.customer = d }
-
 // Clone returns a copy of a that shares no memory with it.
 func (a *Attempt) Clone() Attempt {
 	c := *a
@@ -270,14 +247,32 @@ func (a *Attempt) Clone() Attempt {
 	return c
 }
 
-// Transition applies the lifecycle event e at time at (Unix seconds). It
+func init() {
+	attemptops.Register(attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails]{
+		CheckTime:           (*Attempt).checkTime,
+		Transition:          (*Attempt).transition,
+		Settle:              settle,
+		Refund:              (*Attempt).refund,
+		SetShipping:         func(a *Attempt, d ShippingDetails) { a.shipping = d },
+		SetCustomer:         func(a *Attempt, d CustomerDetails) { a.customer = d },
+		AppendAmounts:       func(b []byte, a *Attempt) []byte { return a.appendAmounts(b) },
+		DecodePaymentMethod: decodePaymentMethod,
+		DecodeProcessor:     decodeProcessor,
+		DecodeShipping:      decodeShipping,
+		DecodeCustomer:      decodeCustomer,
+		CheckShipping:       ShippingDetails.check,
+		CheckCustomer:       CustomerDetails.check,
+	})
+}
+
+// transition applies the lifecycle event e at time at (Unix seconds). It
 // rejects a time that is not positive or precedes InitiatedAt with a
 // parameter error, and an event the lifecycle does not allow with a
 // *payrec.Error wrapping *payrec.TransitionError; either way the attempt is
 // unchanged. Parameter errors come first.
-func (a *Attempt) Transition(e payrec.Event, at int64) error {
-	if err := a.CheckTime(e, at); err != nil {
-		return err
+func (a *Attempt) transition(e payrec.Event, at int64) error {
+	if at <= 0 || at < a.initiatedAt { // the parameter path is built only for the error
+		return a.checkTime(at, wire.Root(pkg).Key(attemptops.TimeParam(e)))
 	}
 	next, err := a.state.Transition(e)
 	if err != nil {
@@ -299,30 +294,19 @@ func (a *Attempt) Transition(e payrec.Event, at int64) error {
 	return nil
 }
 
-// TimeParam returns the name of the timestamp parameter that goes with e:
-// guaranteed_at, failed_at or canceled_at.
-func TimeParam(e payrec.Event) string {
-	switch e {
-	case payrec.Guarantee:
-		return "guaranteed_at"
-	case payrec.Fail:
-		return "failed_at"
-	case payrec.Cancel:
-		return "canceled_at"
+func settle(a Attempt, e payrec.Event, at int64, p wire.Path) (Attempt, error) {
+	if err := a.checkTime(at, p); err != nil {
+		return a, err
 	}
-	return e.String() + "_at"
+	err := a.transition(e, at)
+	return a, err
 }
 
-// CheckTime reports whether at is an acceptable time for event e: positive
-// and not before the attempt's InitiatedAt. The error names the parameter of
-// TimeParam(e).
-func (a *Attempt) CheckTime(e payrec.Event, at int64) error {
-	if at > 0 && at >= a.initiatedAt {
-		return nil
-	}
-	p := wire.Root(pkg).Key(TimeParam(e))
+// checkTime reports whether at may be the time of the attempt's outcome:
+// positive and not before its initiated_at. p names the parameter.
+func (a *Attempt) checkTime(at int64, p wire.Path) error {
 	if at <= 0 {
-		return p.Errorf(payrec.CodeParameterInvalidInteger, nil,
+		return p.Errorf(payrec.CodeParameterInvalidInteger, wire.ErrNotPositive,
 			"%s must be a positive Unix timestamp, got %d", p, at)
 	}
 	if at < a.initiatedAt {
@@ -331,36 +315,7 @@ func (a *Attempt) CheckTime(e payrec.Event, at int64) error {
 	return nil
 }
 
-// Refund moves amt from the guaranteed bucket to the refunded one. amt must
-// be positive, in the requested currency, and at most Guaranteed(); the
-// attempt must be guaranteed. On error the attempt is unchanged.
-func (a *Attempt) Refund(amt money.Amount) error {
-	p := wire.Root(pkg).Key("amount")
-	if amt.Currency() != a.requested.Currency() {
-		return p.Key("currency").Errorf("", money.ErrCurrencyMismatch,
-			"cannot refund %s from an attempt in %s", amt, a.requested.Currency())
-	}
-	if !amt.IsPositive() {
-		return p.Key("value").Errorf(payrec.CodeAmountTooSmall, nil, "refund amount must be positive, got %s", amt)
-	}
-	if a.state != payrec.Guaranteed {
-		return &payrec.Error{Type: payrec.ErrorType, Err: ErrNoGuaranteedFunds,
-			Message: fmt.Sprintf("attempt: cannot refund attempt %s: it is %s", a.id, a.state)}
-	}
-	if left := a.Guaranteed(); amt.Value() > left.Value() {
-		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: refundExceedsCause(left),
-			Message: fmt.Sprintf("attempt: cannot refund %s: only %s guaranteed remains", amt, left)}
-	}
-	a.refunded += amt.Value()
-	return nil
-}
-
-// refundExceedsCause returns the cause of a refund larger than left, the
-// guaranteed amount not yet refunded: ErrRefundExceeds, joined with
-// ErrNoGuaranteedFunds when nothing at all is left.
-func refundExceedsCause(left money.Amount) error {
-	if left.IsZero() {
-		return ErrNothingLeft
-	}
-	return ErrRefundExceeds
-}
+// refund moves amt from the guaranteed bucket to the refunded one. The
+// record that owns the attempt has checked the refund: the attempt is
+// guaranteed, and amt is positive, in its currency and at most Guaranteed().
+func (a *Attempt) refund(amt money.Amount) { a.refunded += amt.Value() }

@@ -11,7 +11,7 @@ import (
 // The detail types below are plain values: the zero value of each means
 // "not reported" and encodes as Stripe's null (or, for ProcessorDetails,
 // as Stripe's default). Nullable strings are Go strings whose "" stands for
-// null. Each decodes Stripe's parameter shape strictly with UnmarshalParam
+// null. Each decodes Stripe's parameter shape strictly with UnmarshalJSON
 // (unknown keys are rejected) and encodes Stripe's object shape.
 
 // Address is a postal address; every field is nullable.
@@ -58,13 +58,7 @@ func (a Address) AppendJSON(b []byte) []byte {
 func (a Address) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's address hash strictly.
-func (a *Address) UnmarshalJSON(data []byte) error { return a.UnmarshalParam(data, "") }
-
-// UnmarshalParam decodes data as the parameter named param (bracket form,
-// used in error messages), rejecting unknown keys.
-func (a *Address) UnmarshalParam(data []byte, param string) error {
-	return a.decode(data, wire.At(pkg, param))
-}
+func (a *Address) UnmarshalJSON(data []byte) error { return a.decode(data, wire.Root(pkg)) }
 
 func (a *Address) decode(data []byte, p wire.Path) error {
 	var v Address
@@ -133,13 +127,7 @@ func (d BillingDetails) AppendJSON(b []byte) []byte {
 func (d BillingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's billing_details hash strictly.
-func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
-
-// UnmarshalParam decodes data as the parameter named param, rejecting
-// unknown keys. null leaves d zero.
-func (d *BillingDetails) UnmarshalParam(data []byte, param string) error {
-	return d.decode(data, wire.At(pkg, param))
-}
+func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
 
 func (d *BillingDetails) decode(data []byte, p wire.Path) error {
 	var v BillingDetails
@@ -191,13 +179,7 @@ func (d CustomDetails) AppendJSON(b []byte) []byte {
 func (d CustomDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's custom payment method hash strictly.
-func (d *CustomDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
-
-// UnmarshalParam decodes data as the parameter named param: display_name is
-// required, unknown keys are rejected.
-func (d *CustomDetails) UnmarshalParam(data []byte, param string) error {
-	return d.decode(data, wire.At(pkg, param))
-}
+func (d *CustomDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
 
 func (d *CustomDetails) decode(data []byte, p wire.Path) error {
 	if wire.IsNull(data) {
@@ -293,12 +275,11 @@ func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
 	return d
 }
 
-// Check reports the first problem with d as a parameter error for param: an
+// check reports the first problem with d as a parameter error for p: an
 // unknown type, custom details without a display name, a string that is not
 // valid UTF-8 or is longer than Stripe's 5000 characters, or an Other entry
 // that is not a known type's JSON object.
-func (d PaymentMethodDetails) Check(param string) error {
-	p := wire.At(pkg, param)
+func (d PaymentMethodDetails) check(p wire.Path) error {
 	if d.Type != "" && !IsPaymentMethodType(d.Type) {
 		return p.Key("type").Errorf("", nil, "unknown payment method type %q", d.Type)
 	}
@@ -369,14 +350,15 @@ func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
 func (d PaymentMethodDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's payment_method_details hash strictly.
-func (d *PaymentMethodDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+func (d *PaymentMethodDetails) UnmarshalJSON(data []byte) error {
+	return d.decode(data, wire.Root(pkg))
+}
 
-// UnmarshalParam decodes data as the parameter named param. Known keys are
+// decode decodes data as the parameter at p. Known keys are
 // type, payment_method, billing_details, custom and the hash of any Stripe
 // payment method type (kept verbatim in Other); any other key is rejected.
 // An omitted type defaults to custom. null leaves d zero.
-func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
-	p := wire.At(pkg, param)
+func (d *PaymentMethodDetails) decode(data []byte, p wire.Path) error {
 	if wire.IsNull(data) {
 		*d = PaymentMethodDetails{}
 		return nil
@@ -414,7 +396,7 @@ func (d *PaymentMethodDetails) UnmarshalParam(data []byte, param string) error {
 	if v.Type == "" {
 		v.Type = TypeCustom // {} reports a custom payment method without details
 	}
-	if err := v.Check(param); err != nil {
+	if err := v.check(p); err != nil {
 		return err
 	}
 	*d = v
@@ -432,13 +414,12 @@ type ShippingDetails struct {
 // IsZero reports whether no shipping detail is set.
 func (d ShippingDetails) IsZero() bool { return d == ShippingDetails{} }
 
-// Check reports a string of d that is not valid UTF-8 or is longer than
-// Stripe's 5000 characters, as a parameter error for param.
-func (d ShippingDetails) Check(param string) error {
+// check reports a string of d that is not valid UTF-8 or is longer than
+// Stripe's 5000 characters, as a parameter error for p.
+func (d ShippingDetails) check(p wire.Path) error {
 	if textsOK(d.Name, d.Phone) && d.Address.textOK() {
 		return nil
 	}
-	p := wire.At(pkg, param)
 	if err := d.Address.check(p.Key("address")); err != nil {
 		return err
 	}
@@ -464,13 +445,13 @@ func (d ShippingDetails) AppendJSON(b []byte) []byte {
 func (d ShippingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's shipping_details hash strictly.
-func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
 
-// UnmarshalParam decodes data as the parameter named param, rejecting
+// decode decodes data as the parameter at p, rejecting
 // unknown keys. null leaves d zero.
-func (d *ShippingDetails) UnmarshalParam(data []byte, param string) error {
+func (d *ShippingDetails) decode(data []byte, p wire.Path) error {
 	var v ShippingDetails
-	err := decodeHash(data, wire.At(pkg, param), &v.Address, func(key string) *string {
+	err := decodeHash(data, p, &v.Address, func(key string) *string {
 		switch key {
 		case "name":
 			return &v.Name
@@ -498,13 +479,13 @@ type CustomerDetails struct {
 // IsZero reports whether no customer detail is set.
 func (d CustomerDetails) IsZero() bool { return d == CustomerDetails{} }
 
-// Check reports a string of d that is not valid UTF-8 or is longer than
-// Stripe's 5000 characters, as a parameter error for param.
-func (d CustomerDetails) Check(param string) error {
+// check reports a string of d that is not valid UTF-8 or is longer than
+// Stripe's 5000 characters, as a parameter error for p.
+func (d CustomerDetails) check(p wire.Path) error {
 	if textsOK(d.Customer, d.Email, d.Name, d.Phone) {
 		return nil
 	}
-	return checkTexts(wire.At(pkg, param), "customer", d.Customer, "email", d.Email, "name", d.Name, "phone", d.Phone)
+	return checkTexts(p, "customer", d.Customer, "email", d.Email, "name", d.Name, "phone", d.Phone)
 }
 
 // AppendJSON appends d as Stripe's customer_details hash, or null when zero.
@@ -528,13 +509,13 @@ func (d CustomerDetails) AppendJSON(b []byte) []byte {
 func (d CustomerDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's customer_details hash strictly.
-func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
 
-// UnmarshalParam decodes data as the parameter named param, rejecting
+// decode decodes data as the parameter at p, rejecting
 // unknown keys. null leaves d zero.
-func (d *CustomerDetails) UnmarshalParam(data []byte, param string) error {
+func (d *CustomerDetails) decode(data []byte, p wire.Path) error {
 	var v CustomerDetails
-	err := decodeHash(data, wire.At(pkg, param), nil, func(key string) *string {
+	err := decodeHash(data, p, nil, func(key string) *string {
 		switch key {
 		case "customer":
 			return &v.Customer
@@ -566,16 +547,16 @@ type ProcessorDetails struct {
 	PaymentReference string
 }
 
-// Check reports an unknown processor type, or a payment reference that is
+// check reports an unknown processor type, or a payment reference that is
 // not valid UTF-8 or is longer than 5000 characters, as a parameter error
-// for param.
-func (d ProcessorDetails) Check(param string) error {
+// for p.
+func (d ProcessorDetails) check(p wire.Path) error {
 	if d.Type != "" && d.Type != ProcessorTypeCustom {
-		return wire.At(pkg, param).Key("type").Errorf("", nil,
+		return p.Key("type").Errorf("", nil,
 			"unknown processor type %q (only %q is defined)", d.Type, ProcessorTypeCustom)
 	}
 	if !wire.TextOK(d.PaymentReference) {
-		return wire.CheckText(d.PaymentReference, wire.At(pkg, param).Key("custom").Key("payment_reference"))
+		return wire.CheckText(d.PaymentReference, p.Key("custom").Key("payment_reference"))
 	}
 	return nil
 }
@@ -598,13 +579,12 @@ func (d ProcessorDetails) AppendJSON(b []byte) []byte {
 func (d ProcessorDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes Stripe's processor_details hash strictly.
-func (d *ProcessorDetails) UnmarshalJSON(data []byte) error { return d.UnmarshalParam(data, "") }
+func (d *ProcessorDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
 
-// UnmarshalParam decodes data as the parameter named param: type is required
+// decode decodes data as the parameter at p: type is required
 // and must be custom; custom.payment_reference is required when custom is
 // given; unknown keys are rejected.
-func (d *ProcessorDetails) UnmarshalParam(data []byte, param string) error {
-	p := wire.At(pkg, param)
+func (d *ProcessorDetails) decode(data []byte, p wire.Path) error {
 	if wire.IsNull(data) {
 		*d = ProcessorDetails{}
 		return nil
@@ -639,11 +619,38 @@ func (d *ProcessorDetails) UnmarshalParam(data []byte, param string) error {
 	if v.Type == "" {
 		return p.Key("type").Missing()
 	}
-	if err := v.Check(param); err != nil {
+	if err := v.check(p); err != nil {
 		return err
 	}
 	*d = v
 	return nil
+}
+
+// The decoders package record calls, returning values: a pointer through a
+// generic or dynamic call would move the value to the heap.
+
+func decodePaymentMethod(data []byte, p wire.Path) (PaymentMethodDetails, error) {
+	var d PaymentMethodDetails
+	err := d.decode(data, p)
+	return d, err
+}
+
+func decodeProcessor(data []byte, p wire.Path) (ProcessorDetails, error) {
+	var d ProcessorDetails
+	err := d.decode(data, p)
+	return d, err
+}
+
+func decodeShipping(data []byte, p wire.Path) (ShippingDetails, error) {
+	var d ShippingDetails
+	err := d.decode(data, p)
+	return d, err
+}
+
+func decodeCustomer(data []byte, p wire.Path) (CustomerDetails, error) {
+	var d CustomerDetails
+	err := d.decode(data, p)
+	return d, err
 }
 
 // checkTexts reports the first of fields (key, value, key, value, …) that

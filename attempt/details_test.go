@@ -19,7 +19,6 @@ import (
 // detail is what every detail type offers: strict decoding of Stripe's
 // parameter shape and encoding of Stripe's object shape.
 type detail interface {
-	UnmarshalParam(data []byte, param string) error
 	UnmarshalJSON(data []byte) error
 	MarshalJSON() ([]byte, error)
 }
@@ -116,7 +115,7 @@ func TestDetailRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := decoders[tt.param]()
-			require.NoError(t, d.UnmarshalParam([]byte(tt.in), tt.param))
+			require.NoError(t, attempt.UnmarshalParam(d, []byte(tt.in), tt.param))
 			assert.Equal(t, tt.want, deref(d))
 
 			enc, err := d.MarshalJSON()
@@ -235,7 +234,7 @@ func TestDetailRejects(t *testing.T) {
 			}
 			d := decoders[root]()
 			before := deref(d)
-			err := d.UnmarshalParam([]byte(tt.in), tt.param)
+			err := attempt.UnmarshalParam(d, []byte(tt.in), tt.param)
 			requireParamError(t, err, tt.wantParam, tt.code)
 			assert.Equal(t, before, deref(d), "a rejected document leaves the value as it was")
 		})
@@ -246,15 +245,15 @@ func TestDetailRejects(t *testing.T) {
 // and failing keeps what it held.
 func TestDetailRejectLeavesValue(t *testing.T) {
 	s := attempt.ShippingDetails{Name: "kept"}
-	require.Error(t, s.UnmarshalParam([]byte(`{"name":"new","zip":1}`), "shipping_details"))
+	require.Error(t, attempt.UnmarshalParam(&s, []byte(`{"name":"new","zip":1}`), "shipping_details"))
 	assert.Equal(t, attempt.ShippingDetails{Name: "kept"}, s)
 
 	p := attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": json.RawMessage(`{}`)}}
-	require.Error(t, p.UnmarshalParam([]byte(`{"type":"bitcoin"}`), "payment_method_details"))
+	require.Error(t, attempt.UnmarshalParam(&p, []byte(`{"type":"bitcoin"}`), "payment_method_details"))
 	assert.Equal(t, "card", p.Type)
 
 	pd := attempt.ProcessorDetails{Type: "custom", PaymentReference: "kept"}
-	require.Error(t, pd.UnmarshalParam([]byte(`{"type":"custom","custom":{}}`), "processor_details"))
+	require.Error(t, attempt.UnmarshalParam(&pd, []byte(`{"type":"custom","custom":{}}`), "processor_details"))
 	assert.Equal(t, "kept", pd.PaymentReference)
 }
 
@@ -300,11 +299,11 @@ func TestDetailStringLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
 			ok := fmt.Sprintf(tt.tmpl, `"`+strings.Repeat("ß", 5000)+`"`)
-			require.NoError(t, decoders[tt.param]().UnmarshalParam([]byte(ok), tt.param), "5000 characters")
+			require.NoError(t, attempt.UnmarshalParam(decoders[tt.param](), []byte(ok), tt.param), "5000 characters")
 			escaped := fmt.Sprintf(tt.tmpl, `"`+strings.Repeat(`\u00df`, 4999)+`x"`)
-			require.NoError(t, decoders[tt.param]().UnmarshalParam([]byte(escaped), tt.param), "5000 characters, escaped")
+			require.NoError(t, attempt.UnmarshalParam(decoders[tt.param](), []byte(escaped), tt.param), "5000 characters, escaped")
 			long := fmt.Sprintf(tt.tmpl, `"`+strings.Repeat("a", 5001)+`"`)
-			err := decoders[tt.param]().UnmarshalParam([]byte(long), tt.param)
+			err := attempt.UnmarshalParam(decoders[tt.param](), []byte(long), tt.param)
 			requireParamError(t, err, tt.want, "")
 		})
 	}
@@ -315,7 +314,7 @@ func TestDetailNulls(t *testing.T) {
 	for _, param := range slices.Sorted(maps.Keys(decoders)) {
 		t.Run("top level/"+param, func(t *testing.T) {
 			d := decoders[param]()
-			require.NoError(t, d.UnmarshalParam([]byte(` null `), param))
+			require.NoError(t, attempt.UnmarshalParam(d, []byte(` null `), param))
 			assert.True(t, reflect.ValueOf(deref(d)).IsZero(), "null decodes to the zero value")
 		})
 	}
@@ -343,7 +342,7 @@ func TestDetailNulls(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := decoders[tt.param]()
-			require.NoError(t, d.UnmarshalParam([]byte(tt.in), tt.param))
+			require.NoError(t, attempt.UnmarshalParam(d, []byte(tt.in), tt.param))
 			assert.Equal(t, tt.want, deref(d))
 		})
 	}
@@ -382,11 +381,11 @@ func TestDetailStringsEscapeLikeEncodingJSON(t *testing.T) {
 func TestDetailDecodeUnicode(t *testing.T) {
 	for _, in := range []string{`{"name":"Zoë 💳 <&>"}`, `{"name":"Zo\u00eb \ud83d\udcb3 \u003c\u0026\u003e"}`} {
 		var c attempt.CustomerDetails
-		require.NoError(t, c.UnmarshalParam([]byte(in), "customer_details"))
+		require.NoError(t, attempt.UnmarshalParam(&c, []byte(in), "customer_details"))
 		assert.Equal(t, "Zoë 💳 <&>", c.Name, in)
 	}
 	var c attempt.CustomerDetails
-	require.NoError(t, c.UnmarshalParam([]byte("{\"name\":\"a\xffb\"}"), "customer_details"))
+	require.NoError(t, attempt.UnmarshalParam(&c, []byte("{\"name\":\"a\xffb\"}"), "customer_details"))
 	var want struct{ Name string }
 	require.NoError(t, json.Unmarshal([]byte("{\"Name\":\"a\xffb\"}"), &want))
 	assert.Equal(t, want.Name, c.Name)
@@ -448,7 +447,7 @@ func TestPaymentMethodDetailsCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.d.Check("pmd")
+			err := attempt.Check(tt.d, "pmd")
 			if tt.param == "" {
 				assert.NoError(t, err)
 				return
@@ -459,9 +458,9 @@ func TestPaymentMethodDetailsCheck(t *testing.T) {
 }
 
 func TestProcessorDetailsCheck(t *testing.T) {
-	assert.NoError(t, attempt.ProcessorDetails{}.Check("processor_details"))
-	assert.NoError(t, attempt.ProcessorDetails{Type: attempt.ProcessorTypeCustom}.Check("processor_details"))
-	requireParamError(t, attempt.ProcessorDetails{Type: "Custom"}.Check("processor_details"), "processor_details[type]", "")
+	assert.NoError(t, attempt.Check(attempt.ProcessorDetails{}, "processor_details"))
+	assert.NoError(t, attempt.Check(attempt.ProcessorDetails{Type: attempt.ProcessorTypeCustom}, "processor_details"))
+	requireParamError(t, attempt.Check(attempt.ProcessorDetails{Type: "Custom"}, "processor_details"), "processor_details[type]", "")
 }
 
 func TestPaymentMethodDetailsClone(t *testing.T) {

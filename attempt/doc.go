@@ -4,15 +4,17 @@
 // record (package record) owns its attempts and reports on the latest one;
 // this package knows nothing about records beyond the record's ID.
 //
-// An [Attempt] is made with [New] from an [Init], moves through the lifecycle
-// of package payrec with [Attempt.Transition], takes refunds with
-// [Attempt.Refund] once its funds are guaranteed, and encodes as Stripe's
-// JSON. It never reads the clock and never draws random numbers on its own:
-// every time and every ID is passed in.
+// An [Attempt] changes only through the reports on the record that owns it:
+// they move it through the lifecycle of package payrec and refund its
+// guaranteed funds, after checking their rules. This package gives what an
+// importer reads — the attempt, its state, its amounts, its details — and
+// Stripe's JSON for them. [New] makes a pending attempt from an [Init]. It
+// never reads the clock and never draws random numbers on its own: every
+// time and every ID is passed in.
 //
 // # Lifecycle and timestamps
 //
-// A new attempt is pending. [Attempt.Transition] applies one of the events
+// A new attempt is pending. Its record applies one of the events
 // [payrec.Guarantee], [payrec.Fail] or [payrec.Cancel] and moves it to
 // guaranteed, failed or canceled. Those three states are final: any further
 // event is rejected with a *[payrec.Error] whose cause is a
@@ -20,11 +22,11 @@
 // payrec.ErrInvalidTransition) and errors.As to either type work. A retry
 // after a failed or canceled attempt is a new attempt.
 //
-// Transition takes the time the event happened, in Unix seconds, as the
+// An event takes the time it happened, in Unix seconds, as the
 // report gives it, not the time the report arrives. The time must be
 // positive and must not precede the attempt's InitiatedAt; a time equal to
 // InitiatedAt is fine. A bad time is a parameter error naming guaranteed_at,
-// failed_at or canceled_at (see [TimeParam] and [Attempt.CheckTime]), and it
+// failed_at or canceled_at, and it
 // is reported before any lifecycle conflict. Either way a rejected event
 // leaves the attempt exactly as it was.
 //
@@ -47,15 +49,9 @@
 // so they cannot drift apart. [Attempt.Authorized] is always zero, because
 // no report carries an authorization on its own.
 //
-// [Attempt.Refund] moves money from the guaranteed bucket to the refunded
-// one; the state stays guaranteed, since a refund is not a lifecycle event.
-// The amount must be in the requested currency and positive (parameter
-// errors naming amount[currency] and amount[value]); the attempt must be
-// guaranteed, or the error matches [ErrNoGuaranteedFunds], which in turn
-// matches payrec.ErrInvalidTransition; and the amount must not exceed what
-// is left, or the error matches [ErrRefundExceeds]. Several partial refunds
-// are fine, and so is refunding exactly what is left. A rejected refund
-// changes nothing.
+// A refund (record.Record.ReportRefund checks it) moves money from the
+// guaranteed bucket to the refunded one; the state stays guaranteed, since a
+// refund is not a lifecycle event.
 //
 // # Details
 //
@@ -67,15 +63,15 @@
 // as Stripe's default, a custom processor without a reference. Stripe's
 // nullable strings are Go strings whose "" stands for null.
 //
-// Each detail type decodes Stripe's parameter shape with UnmarshalParam,
+// Each detail type decodes Stripe's parameter shape with UnmarshalJSON,
 // strictly: an unknown key at any depth is rejected with the code
 // parameter_unknown, a value of the wrong JSON type or a string longer than
 // 5000 characters is rejected, and a key given twice is rejected. Errors are
 // *[payrec.Error] values whose Param names the offending member in Stripe's
-// bracket form below the parameter name passed in, such as
-// payment_method_details[billing_details][address][zip]. A JSON null stands
-// for a value that was not given. UnmarshalJSON is UnmarshalParam without a
-// parameter name. A failed decode leaves the value as it was.
+// bracket form (a record's decoder names the members below the parameter,
+// such as payment_method_details[billing_details][address][zip]). A JSON
+// null stands for a value that was not given. A failed decode leaves the
+// value as it was.
 //
 // [PaymentMethodDetails.Type] is "custom" or one of Stripe's payment method
 // types (see [IsPaymentMethodType]) and defaults to "custom" when anything

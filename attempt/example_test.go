@@ -8,6 +8,7 @@ import (
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/attempt"
 	"github.com/payrec/payrec/money"
+	"github.com/payrec/payrec/record"
 )
 
 func ExampleNew() {
@@ -35,24 +36,29 @@ func ExampleNew() {
 	// amount_requested parameter_missing
 }
 
-func ExampleAttempt_Transition() {
-	a, _ := attempt.New(attempt.Init{
-		ID: "par_1", PaymentRecord: "pr_1", Created: 1730211363, InitiatedAt: 1730211363,
-		Requested: money.New(1000, money.MustParseCurrency("usd")),
+// An attempt changes only through the reports on its record; the record
+// hands out copies to read.
+func ExampleAttempt_State() {
+	r, _ := record.ReportPayment(record.ReportPaymentParams{
+		ID: "pr_1", AttemptID: "par_1", Created: 1730211363, InitiatedAt: 1730211363,
+		AmountRequested:      money.New(1000, money.MustParseCurrency("usd")),
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Type: attempt.TypeCustom},
 	})
 
 	// The time is when the event happened, not when it is recorded.
-	err := a.Transition(payrec.Fail, 1730253453)
+	err := r.ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: 1730253453})
+	a, _ := r.LatestAttempt()
 	fmt.Println(a.State(), a.FailedAt(), err)
 	fmt.Println(a.Failed(), a.Pending())
 
 	// A failed attempt is final: a retry is a new attempt.
-	err = a.Transition(payrec.Guarantee, 1730253500)
+	err = r.ReportPaymentAttemptGuaranteed(record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: 1730253500})
 	fmt.Println(errors.Is(err, payrec.ErrInvalidTransition))
 	var te *payrec.TransitionError
 	if errors.As(err, &te) {
 		fmt.Println(te)
 	}
+	a, _ = r.LatestAttempt()
 	fmt.Println(a.State())
 	// Output:
 	// failed 1730253453 <nil>
@@ -62,21 +68,29 @@ func ExampleAttempt_Transition() {
 	// failed
 }
 
-func ExampleAttempt_Refund() {
+func ExampleAttempt_Refunded() {
 	usd := money.MustParseCurrency("usd")
-	a, _ := attempt.New(attempt.Init{
-		ID: "par_1", PaymentRecord: "pr_1", Created: 1730211363, InitiatedAt: 1730211363,
-		Requested: money.New(1000, usd),
+	r, _ := record.ReportPayment(record.ReportPaymentParams{
+		ID: "pr_1", AttemptID: "par_1", Created: 1730211363, InitiatedAt: 1730211363,
+		AmountRequested:      money.New(1000, usd),
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Type: attempt.TypeCustom},
+		Outcome:              record.OutcomeGuaranteed,
+		Guaranteed:           record.GuaranteedParams{GuaranteedAt: 1730211400},
 	})
-	_ = a.Transition(payrec.Guarantee, 1730211400)
+	refund := func(ref string, amt money.Amount) error {
+		return r.ReportRefund(record.ReportRefundParams{Amount: amt,
+			ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}})
+	}
 
-	fmt.Println(a.Refund(money.New(300, usd)))
+	fmt.Println(refund("rf_1", money.New(300, usd)))
+	a, _ := r.LatestAttempt()
 	fmt.Println(a.Guaranteed(), a.Refunded())
 
-	err := a.Refund(money.New(800, usd))
-	fmt.Println(errors.Is(err, attempt.ErrRefundExceeds))
+	err := refund("rf_2", money.New(800, usd))
+	fmt.Println(errors.Is(err, record.ErrRefundExceeds))
 
-	fmt.Println(a.Refund(a.Guaranteed())) // all that is left
+	fmt.Println(refund("rf_3", money.Amount{})) // all that is left
+	a, _ = r.LatestAttempt()
 	fmt.Println(a.Guaranteed(), a.Refunded(), a.State())
 	// Output:
 	// <nil>
@@ -87,13 +101,13 @@ func ExampleAttempt_Refund() {
 }
 
 func ExampleAttempt_MarshalJSON() {
-	a, _ := attempt.New(attempt.Init{
-		ID:            "par_1ArV730PrHyQuG",
-		PaymentRecord: "pr_5RV730PrHyAEi",
-		Created:       1730211363,
-		InitiatedAt:   1730211363,
-		Livemode:      true,
-		Requested:     money.New(1000, money.MustParseCurrency("usd")),
+	r, _ := record.ReportPayment(record.ReportPaymentParams{
+		AttemptID:       "par_1ArV730PrHyQuG",
+		ID:              "pr_5RV730PrHyAEi",
+		Created:         1730211363,
+		InitiatedAt:     1730211363,
+		Livemode:        true,
+		AmountRequested: money.New(1000, money.MustParseCurrency("usd")),
 		PaymentMethodDetails: attempt.PaymentMethodDetails{
 			PaymentMethod: "pm_5j23kjksibjlks",
 			Custom:        attempt.CustomDetails{DisplayName: "newpay", Type: "cpmt_125kjj3hn3sdf"},
@@ -102,7 +116,8 @@ func ExampleAttempt_MarshalJSON() {
 		ProcessorDetails: attempt.ProcessorDetails{Type: attempt.ProcessorTypeCustom, PaymentReference: "npp2358872734k"},
 		Description:      "computer software",
 	})
-	_ = a.Transition(payrec.Fail, 1730253453)
+	_ = r.ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: 1730253453})
+	a, _ := r.LatestAttempt()
 
 	out, _ := json.MarshalIndent(a, "", "  ")
 	fmt.Println(string(out))

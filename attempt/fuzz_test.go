@@ -23,7 +23,7 @@ func fuzzDecoder[T any, P interface {
 }](t *testing.T, data []byte, param string, deepEqual bool) {
 	var v T
 	d := P(&v)
-	err := d.UnmarshalParam(data, param)
+	err := attempt.UnmarshalParam(d, data, param)
 	if err != nil {
 		var pe *payrec.Error
 		if !errors.As(err, &pe) || !errors.Is(err, payrec.ErrInvalidParameter) {
@@ -45,7 +45,7 @@ func fuzzDecoder[T any, P interface {
 		t.Fatalf("MarshalJSON of %#v = %q, not valid JSON", v, enc)
 	}
 	var back T
-	if err := P(&back).UnmarshalParam(enc, param); err != nil {
+	if err := attempt.UnmarshalParam(P(&back), enc, param); err != nil {
 		t.Fatalf("decoding the encoding %s of %q: %v", enc, data, err)
 	}
 	enc2, err := P(&back).MarshalJSON()
@@ -85,15 +85,15 @@ func FuzzPaymentMethodDetails(f *testing.F) {
 		fuzzDecoder[attempt.PaymentMethodDetails](t, data, "payment_method_details", false)
 		// The value survives a second round trip exactly.
 		var a, b attempt.PaymentMethodDetails
-		if a.UnmarshalParam(data, "payment_method_details") != nil {
+		if attempt.UnmarshalParam(&a, data, "payment_method_details") != nil {
 			return
 		}
 		enc, _ := a.MarshalJSON()
-		if err := a.UnmarshalParam(enc, "payment_method_details"); err != nil {
+		if err := attempt.UnmarshalParam(&a, enc, "payment_method_details"); err != nil {
 			t.Fatal(err)
 		}
 		enc, _ = a.MarshalJSON()
-		if err := b.UnmarshalParam(enc, "payment_method_details"); err != nil {
+		if err := attempt.UnmarshalParam(&b, enc, "payment_method_details"); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(a, b) {

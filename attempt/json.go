@@ -38,7 +38,7 @@ func (a *Attempt) AppendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
 	b = wire.AppendString(b, a.id)
 	b = append(b, `,"object":"payment_attempt_record"`...)
-	b = a.AppendAmounts(b)
+	b = a.appendAmounts(b)
 	b = append(b, `,"application":null,"created":`...)
 	b = wire.AppendInt(b, a.created)
 	b = wire.AppendKey(b, "customer_details")
@@ -62,10 +62,10 @@ func (a *Attempt) AppendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// AppendAmounts appends the seven amount members of Stripe's objects
+// appendAmounts appends the seven amount members of Stripe's objects
 // (",amount":…, through ",amount_requested":…), each preceded by a comma.
 // amount is the requested amount; amount_authorized is zero.
-func (a *Attempt) AppendAmounts(b []byte) []byte {
+func (a *Attempt) appendAmounts(b []byte) []byte {
 	b = append(b, `,"amount":`...)
 	b = wire.AppendAmount(b, a.requested)
 	b = append(b, `,"amount_authorized":`...)

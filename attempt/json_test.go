@@ -86,7 +86,7 @@ func canonicalAttempt(t *testing.T) attempt.Attempt {
 		ProcessorDetails: attempt.ProcessorDetails{Type: "custom", PaymentReference: "npp2358872734k"},
 		Description:      "computer software",
 	})
-	require.NoError(t, a.Transition(payrec.Fail, tFailed))
+	require.NoError(t, attempt.Transition(&a, payrec.Fail, tFailed))
 	return a
 }
 
@@ -181,10 +181,10 @@ func TestJSONKeysMatchSpec(t *testing.T) {
 			t.Run(s.String()+"/"+name, func(t *testing.T) {
 				a := newAttempt(t, in)
 				if s != payrec.Pending {
-					require.NoError(t, a.Transition(reachedBy[s], t0+1))
+					require.NoError(t, attempt.Transition(&a, reachedBy[s], t0+1))
 				}
 				if s == payrec.Guaranteed {
-					require.NoError(t, a.Refund(money.New(1, usd)))
+					attempt.Refund(&a, money.New(1, usd))
 				}
 				keys := objectKeys(t, []byte(mustJSON(t, a)))
 				assert.Equal(t, want, slices.Sorted(slices.Values(keys)), "key set")

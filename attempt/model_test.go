@@ -82,7 +82,7 @@ func TestAttemptModel(t *testing.T) {
 				e := rapid.SampledFrom(allEvents).Draw(t, "event")
 				at := drawTime(t)
 				before := mustJSON(t, a)
-				err := a.Transition(e, at)
+				err := attempt.Transition(&a, e, at)
 				switch to, ok := m.next(e); {
 				case at <= 0 || at < m.initiated:
 					rejected(t, err, before, payrec.ErrInvalidParameter)
@@ -100,47 +100,27 @@ func TestAttemptModel(t *testing.T) {
 			"invalid event": func(t *rapid.T) {
 				e := payrec.Event(rapid.OneOf(rapid.Just(uint8(0)), rapid.Uint8Min(uint8(len(allEvents))+1)).Draw(t, "event"))
 				before := mustJSON(t, a)
-				err := a.Transition(e, m.initiated)
+				err := attempt.Transition(&a, e, m.initiated)
 				rejected(t, err, before, payrec.ErrInvalidTransition)
 			},
+			// The refund rules belong to the record (its model test draws
+			// the rejections); the attempt moves what its record accepted.
 			"refund": func(t *rapid.T) {
-				c := cur
-				if rapid.IntRange(0, 9).Draw(t, "other currency") == 0 {
-					c = rapid.SampledFrom(currencies).Draw(t, "refund currency")
-				}
 				left := m.requested.Value() - m.refunded
-				v := rapid.OneOf(
-					rapid.Int64Range(1, max(1, left)),
-					rapid.Just(left),
-					rapid.Int64Range(-5, 0),
-					rapid.Int64Range(left+1, left+100),
-				).Draw(t, "value")
-				amt := money.New(v, c)
-				before := mustJSON(t, a)
-				err := a.Refund(amt)
-				switch {
-				case c != cur:
-					rejected(t, err, before, payrec.ErrInvalidParameter, money.ErrCurrencyMismatch)
-				case v <= 0:
-					rejected(t, err, before, payrec.ErrInvalidParameter)
-				case m.state != payrec.Guaranteed:
-					rejected(t, err, before, attempt.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition)
-				case v > left && left == 0:
-					// Nothing left at all is a state conflict as well.
-					rejected(t, err, before, attempt.ErrRefundExceeds, attempt.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition)
-				case v > left:
-					rejected(t, err, before, attempt.ErrRefundExceeds)
-					require.NotErrorIs(t, err, payrec.ErrInvalidTransition)
-				default:
-					require.NoError(t, err)
-					m.refunded += v
+				if m.state != payrec.Guaranteed || left == 0 {
+					t.Skip("nothing to refund")
 				}
+				v := rapid.OneOf(rapid.Int64Range(1, left), rapid.Just(left)).Draw(t, "value")
+				attempt.Refund(&a, money.New(v, cur))
+				m.refunded += v
 			},
 			"clone": func(t *rapid.T) {
 				c := a.Clone()
 				require.Equal(t, mustJSON(t, a), mustJSON(t, c))
-				_ = c.Transition(payrec.Cancel, m.initiated)
-				_ = c.Refund(c.Guaranteed())
+				_ = attempt.Transition(&c, payrec.Cancel, m.initiated)
+				if c.State() == payrec.Guaranteed && c.Guaranteed().IsPositive() {
+					attempt.Refund(&c, c.Guaranteed())
+				}
 			},
 			"": func(t *rapid.T) {
 				require.Equal(t, m.state, a.State(), "state")
@@ -171,9 +151,9 @@ func TestAttemptModel(t *testing.T) {
 				require.False(t, a.Guaranteed().IsNegative())
 				require.Equal(t, m.refunded, a.Refunded().Value(), "refunded total")
 				if a.State() != payrec.Guaranteed {
-					require.True(t, a.Refunded().IsZero(), "only a guaranteed attempt has refunds")
+					require.True(t, a.Refunded().Sign() == 0, "only a guaranteed attempt has refunds")
 				}
-				assert.True(t, a.Authorized().IsZero())
+				assert.True(t, a.Authorized().Sign() == 0)
 			},
 		})
 	})

@@ -36,15 +36,6 @@ func (a Amount) Currency() Currency { return a.cur }
 // zero Amount.
 func (a Amount) IsValid() bool { return a.cur.IsValid() }
 
-// IsZero reports whether the value is zero, in any currency or none.
-//
-// Beware: encoding/json's omitzero option calls IsZero, so a struct field of
-// type Amount tagged omitzero disappears from the JSON whenever it is zero,
-// also when it has a currency. Stripe's objects always show their zero
-// amounts (amount_refunded {"currency":"usd","value":0}, for instance), so
-// such fields must not be tagged omitzero.
-func (a Amount) IsZero() bool { return a.value == 0 }
-
 // Sign returns -1, 0 or +1 as the value is negative, zero or positive.
 func (a Amount) Sign() int {
 	switch {

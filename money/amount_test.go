@@ -50,7 +50,7 @@ func TestSign(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.sign, tt.a.Sign())
 			assert.Equal(t, tt.neg, tt.a.IsNegative())
-			assert.Equal(t, tt.zero, tt.a.IsZero())
+			assert.Equal(t, tt.zero, tt.a.Sign() == 0)
 			assert.Equal(t, tt.pos, tt.a.IsPositive())
 		})
 	}

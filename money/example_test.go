@@ -180,7 +180,7 @@ func ExampleAmount_Sign() {
 	usd := money.MustParseCurrency("usd")
 	for _, v := range []int64{-5, 0, 5} {
 		a := money.New(v, usd)
-		fmt.Println(a.Sign(), a.IsNegative(), a.IsZero(), a.IsPositive())
+		fmt.Println(a.Sign(), a.IsNegative(), a.Sign() == 0, a.IsPositive())
 	}
 	// Output:
 	// -1 true false false
@@ -188,15 +188,15 @@ func ExampleAmount_Sign() {
 	// 1 false false true
 }
 
-func ExampleAmount_IsZero() {
-	// omitzero calls IsZero, so it drops a zero amount that Stripe would
-	// show: leave it off Amount fields.
+func ExampleAmount_omitzero() {
+	// omitzero drops only the zero Amount, which has no currency; an amount
+	// of zero in a currency stays, as Stripe shows it.
 	type refund struct {
-		Shown   money.Amount `json:"amount_refunded"`
-		Dropped money.Amount `json:"amount_dropped,omitzero"`
+		Refunded money.Amount `json:"amount_refunded,omitzero"`
+		Unknown  money.Amount `json:"amount_unknown,omitzero"`
 	}
 	zero := money.New(0, money.MustParseCurrency("usd"))
-	b, _ := json.Marshal(refund{Shown: zero, Dropped: zero})
+	b, _ := json.Marshal(refund{Refunded: zero, Unknown: money.Amount{}})
 	fmt.Println(string(b))
 	// Output:
 	// {"amount_refunded":{"currency":"usd","value":0}}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/payrec/payrec"
-	"github.com/payrec/payrec/attempt"
 )
 
 // Sentinels, one per cause of rejection. Every rejection is a *payrec.Error
@@ -28,16 +27,16 @@ var (
 	// ErrNoGuaranteedFunds: a refund was reported but the latest attempt is
 	// not guaranteed, or all of its guaranteed funds are refunded already
 	// (that error also matches ErrRefundExceeds).
-	ErrNoGuaranteedFunds = attempt.ErrNoGuaranteedFunds
+	ErrNoGuaranteedFunds = fmt.Errorf("record: no guaranteed funds: %w", payrec.ErrInvalidTransition)
 	// ErrRefundExceeds: a refund is larger than the guaranteed amount that
 	// has not been refunded yet, as Stripe documents. When nothing is left,
 	// the error also matches ErrNoGuaranteedFunds and so
 	// ErrInvalidTransition.
-	ErrRefundExceeds = attempt.ErrRefundExceeds
+	ErrRefundExceeds = errors.New("record: refund exceeds the unrefunded amount")
 	// ErrNothingLeft: a refund once all the guaranteed funds are refunded.
 	// It matches ErrRefundExceeds and ErrNoGuaranteedFunds, and so
 	// payrec.ErrInvalidTransition.
-	ErrNothingLeft = attempt.ErrNothingLeft
+	ErrNothingLeft = fmt.Errorf("%w: %w", ErrRefundExceeds, ErrNoGuaranteedFunds)
 	// ErrDuplicateRefundReference: the refund reference was already used by
 	// another refund of the record, which Stripe requires to be unique.
 	ErrDuplicateRefundReference = errors.New("record: duplicate refund reference")

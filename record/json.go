@@ -41,7 +41,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
 	b = wire.AppendString(b, r.id)
 	b = append(b, `,"object":"payment_record"`...)
-	b = a.AppendAmounts(b)
+	b = ops.AppendAmounts(b, a)
 	b = append(b, `,"application":null,"created":`...)
 	b = wire.AppendInt(b, r.created)
 	pm, ship, cust, proc := a.PaymentMethodDetails(), a.ShippingDetails(), a.CustomerDetails(), a.ProcessorDetails()

@@ -47,15 +47,23 @@ func (p *ReportPaymentParams) decode(data []byte, at wire.Path) error {
 		case "initiated_at":
 			return decodeTime(val, q, &v.InitiatedAt)
 		case "payment_method_details":
-			return v.PaymentMethodDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodePaymentMethod(val, q)
+			v.PaymentMethodDetails = d
+			return err
 		case "processor_details":
-			return v.ProcessorDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeProcessor(val, q)
+			v.ProcessorDetails = d
+			return err
 		case "customer_details":
-			return v.CustomerDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeCustomer(val, q)
+			v.CustomerDetails = d
+			return err
 		case "customer_presence":
 			return decodePresence(val, q, &v)
 		case "shipping_details":
-			return v.ShippingDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeShipping(val, q)
+			v.ShippingDetails = d
+			return err
 		case "outcome":
 			return decodeOutcome(val, q, &v.Outcome)
 		case "guaranteed":
@@ -97,9 +105,13 @@ func (p *ReportPaymentAttemptParams) decode(data []byte, at wire.Path) error {
 		case "initiated_at":
 			return decodeTime(val, q, &v.InitiatedAt)
 		case "payment_method_details":
-			return v.PaymentMethodDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodePaymentMethod(val, q)
+			v.PaymentMethodDetails = d
+			return err
 		case "shipping_details":
-			return v.ShippingDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeShipping(val, q)
+			v.ShippingDetails = d
+			return err
 		case "outcome":
 			return decodeOutcome(val, q, &v.Outcome)
 		case "guaranteed":
@@ -199,13 +211,17 @@ func (p *ReportPaymentAttemptInformationalParams) decode(data []byte, at wire.Pa
 	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		switch key {
 		case "customer_details":
-			return v.CustomerDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeCustomer(val, q)
+			v.CustomerDetails = d
+			return err
 		case "shipping_details":
 			if isEmptyString(val) {
 				v.ClearShippingDetails = true
 				return nil
 			}
-			return v.ShippingDetails.UnmarshalParam(val, q.String())
+			d, err := ops.DecodeShipping(val, q)
+			v.ShippingDetails = d
+			return err
 		case "description":
 			if err := decodeString(val, q, &v.Description); err != nil {
 				return err

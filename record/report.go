@@ -6,9 +6,14 @@ import (
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/attemptops"
 	"github.com/payrec/payrec/internal/wire"
 	"github.com/payrec/payrec/money"
 )
+
+// ops are package attempt's changes to the attempts a record owns.
+var ops = attemptops.Get[attempt.Attempt, attempt.PaymentMethodDetails, attempt.ProcessorDetails,
+	attempt.ShippingDetails, attempt.CustomerDetails]()
 
 // Parameter paths are built once: building "a[b]" allocates, and the
 // report operations are benchmarked.
@@ -56,25 +61,16 @@ func (r *Record) create(p *ReportPaymentParams) error {
 	if err := checkExclusive(len(p.Metadata) > 0, p.ClearMetadata, "metadata"); err != nil {
 		return err
 	}
-	a, err := attempt.New(attempt.Init{
-		ID:                   p.AttemptID,
-		PaymentRecord:        p.ID,
-		Created:              p.Created,
-		InitiatedAt:          p.InitiatedAt,
-		Livemode:             p.Livemode,
-		Requested:            p.AmountRequested,
-		PaymentMethodDetails: p.PaymentMethodDetails,
-		ShippingDetails:      p.ShippingDetails,
-		CustomerDetails:      p.CustomerDetails,
-		CustomerPresence:     p.CustomerPresence,
-		ProcessorDetails:     p.ProcessorDetails,
-		Description:          p.Description,
-		Metadata:             p.Metadata,
+	a, err := newAttempt(p.ID, p.Livemode, p.Created, attemptReport{
+		id: p.AttemptID, initiatedAt: p.InitiatedAt, requested: p.AmountRequested,
+		paymentMethod: p.PaymentMethodDetails, shipping: p.ShippingDetails, description: p.Description,
+		metadata: p.Metadata, outcome: p.Outcome, guaranteed: p.Guaranteed, failed: p.Failed,
+	}, attempt.Init{
+		CustomerDetails:  p.CustomerDetails,
+		CustomerPresence: p.CustomerPresence,
+		ProcessorDetails: p.ProcessorDetails,
 	})
 	if err != nil {
-		return err
-	}
-	if err := settleNew(&a, p.Outcome, p.Guaranteed, p.Failed); err != nil {
 		return err
 	}
 	*r = Record{
@@ -90,6 +86,35 @@ func (r *Record) create(p *ReportPaymentParams) error {
 	r.latestSettled = r.firstSettled
 	wire.MergeMetadata(&r.metadata, p.Metadata, false)
 	return nil
+}
+
+// attemptReport is what the two reports that create an attempt say about it.
+type attemptReport struct {
+	id            string
+	initiatedAt   int64
+	requested     money.Amount
+	paymentMethod attempt.PaymentMethodDetails
+	shipping      attempt.ShippingDetails
+	description   string
+	metadata      map[string]string
+	outcome       Outcome
+	guaranteed    GuaranteedParams
+	failed        FailedParams
+}
+
+// newAttempt builds the attempt a report_payment or report_payment_attempt
+// creates on record id, with the details in carried over, and applies the
+// outcome the report already knows.
+func newAttempt(id string, livemode bool, created int64, rep attemptReport, in attempt.Init) (attempt.Attempt, error) {
+	in.ID, in.PaymentRecord, in.Created, in.Livemode = rep.id, id, created, livemode
+	in.InitiatedAt, in.Requested = rep.initiatedAt, rep.requested
+	in.PaymentMethodDetails, in.ShippingDetails = rep.paymentMethod, rep.shipping
+	in.Description, in.Metadata = rep.description, rep.metadata
+	a, err := attempt.New(in)
+	if err != nil {
+		return a, err
+	}
+	return a, settleNew(&a, rep.outcome, rep.guaranteed, rep.failed)
 }
 
 // settleNew applies the outcome of a report that creates an attempt. The
@@ -123,21 +148,23 @@ func settleNew(a *attempt.Attempt, o Outcome, g GuaranteedParams, f FailedParams
 	default:
 		return root.Key("outcome").Errorf("", nil, "invalid outcome %s (want guaranteed or failed)", o)
 	}
-	if err := checkOutcomeTime(a, at, q); err != nil {
+	if err := wire.CheckTimestamp(at, q, true); err != nil { // the hash is given: its time is required
 		return err
 	}
-	return a.Transition(ev, at)
+	settled, err := ops.Settle(*a, ev, at, q)
+	if err == nil {
+		*a = settled
+	}
+	return err
 }
 
-// checkOutcomeTime checks a required outcome timestamp against the attempt.
+// checkOutcomeTime checks a required outcome timestamp: given (the Go zero
+// value is missing), then acceptable to the attempt.
 func checkOutcomeTime(a *attempt.Attempt, at int64, p wire.Path) error {
 	if err := wire.CheckTimestamp(at, p, true); err != nil {
 		return err
 	}
-	if at < a.InitiatedAt() {
-		return p.Errorf("", nil, "%s %d is before the attempt's initiated_at %d", p, at, a.InitiatedAt())
-	}
-	return nil
+	return ops.CheckTime(a, at, p)
 }
 
 // checkExclusive rejects an update that both sets and clears param.
@@ -192,25 +219,16 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
 		return err
 	}
-	a, err := attempt.New(attempt.Init{
-		ID:                   p.AttemptID,
-		PaymentRecord:        r.id,
-		Created:              p.Created,
-		InitiatedAt:          p.InitiatedAt,
-		Livemode:             r.livemode,
-		Requested:            prev.Requested(),
-		PaymentMethodDetails: p.PaymentMethodDetails,
-		ShippingDetails:      p.ShippingDetails,
-		CustomerDetails:      prev.CustomerDetails(),
-		CustomerPresence:     prev.CustomerPresence(),
-		ProcessorDetails:     prev.ProcessorDetails(),
-		Description:          p.Description,
-		Metadata:             p.Metadata,
+	a, err := newAttempt(r.id, r.livemode, p.Created, attemptReport{
+		id: p.AttemptID, initiatedAt: p.InitiatedAt, requested: prev.Requested(),
+		paymentMethod: p.PaymentMethodDetails, shipping: p.ShippingDetails, description: p.Description,
+		metadata: p.Metadata, outcome: p.Outcome, guaranteed: p.Guaranteed, failed: p.Failed,
+	}, attempt.Init{
+		CustomerDetails:  prev.CustomerDetails(),
+		CustomerPresence: prev.CustomerPresence(),
+		ProcessorDetails: prev.ProcessorDetails(),
 	})
 	if err != nil {
-		return err
-	}
-	if err := settleNew(&a, p.Outcome, p.Guaranteed, p.Failed); err != nil {
 		return err
 	}
 	if i, ok := r.attemptIndex(p.AttemptID); ok {
@@ -275,12 +293,12 @@ func (r *Record) settle(e payrec.Event, at int64, md map[string]string, clear bo
 		return errNoAttempt()
 	}
 	if at <= 0 || at < a.InitiatedAt() { // the parameter path is built only for the error
-		return checkOutcomeTime(a, at, root.Key(attempt.TimeParam(e)))
+		return checkOutcomeTime(a, at, root.Key(attemptops.TimeParam(e)))
 	}
 	if err := r.checkMetadata(md, clear); err != nil {
 		return err
 	}
-	if err := a.Transition(e, at); err != nil {
+	if err := ops.Transition(a, e, at); err != nil {
 		return r.lifecycleError(a, e, at, err)
 	}
 	wire.MergeMetadata(&r.metadata, md, clear)
@@ -337,10 +355,10 @@ func (r *Record) ReportPaymentAttemptInformational(p ReportPaymentAttemptInforma
 	if err := checkDescription(p.Description); err != nil {
 		return err
 	}
-	if err := p.CustomerDetails.Check("customer_details"); err != nil {
+	if err := ops.CheckCustomer(p.CustomerDetails, root.Key("customer_details")); err != nil {
 		return err
 	}
-	if err := p.ShippingDetails.Check("shipping_details"); err != nil {
+	if err := ops.CheckShipping(p.ShippingDetails, root.Key("shipping_details")); err != nil {
 		return err
 	}
 	if err := r.checkMetadata(p.Metadata, p.ClearMetadata); err != nil {
@@ -350,10 +368,10 @@ func (r *Record) ReportPaymentAttemptInformational(p ReportPaymentAttemptInforma
 		r.saveCreatedDetails()
 	}
 	if !p.CustomerDetails.IsZero() {
-		a.SetCustomerDetails(p.CustomerDetails)
+		ops.SetCustomer(a, p.CustomerDetails)
 	}
 	if p.ClearShippingDetails || !p.ShippingDetails.IsZero() {
-		a.SetShippingDetails(p.ShippingDetails)
+		ops.SetShipping(a, p.ShippingDetails)
 	}
 	if p.ClearDescription || p.Description != "" {
 		r.description = p.Description
@@ -436,7 +454,7 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 	if !amountGiven {
 		amt = left
 	}
-	if left.IsZero() {
+	if left.Sign() == 0 {
 		what := "the rest of " + r.id
 		if amountGiven {
 			what = amt.String() + " on " + r.id
@@ -450,9 +468,7 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 			Message: fmt.Sprintf("record: cannot refund %s: only %s guaranteed remains on %s (%s already refunded)",
 				amt, left, r.id, a.Refunded())}
 	}
-	if err := a.Refund(amt); err != nil {
-		return err // unreachable: every condition of Refund was checked above
-	}
+	ops.Refund(a, amt)
 	if r.byRefRef == nil {
 		r.byRefRef = make(map[string]int)
 	}

@@ -24,17 +24,23 @@ import (
 const MaxString = 5000
 
 // Path is the name of a parameter being decoded, with the package that
-// decodes it for the messages of its errors. The bracket form is built only
-// when it is asked for (an error is being reported), so that walking a
-// well-formed document allocates no names; a Path below an Object also
-// knows that its value was already found to be valid JSON.
+// decodes it for the messages of its errors. It holds the names of its
+// levels, and the bracket form is built only when it is asked for (an error
+// is being reported), so that walking a well-formed document allocates no
+// names; a Path below an Object also knows that its value was already found
+// to be valid JSON.
 type Path struct {
 	pkg     string
-	prefix  string // the parent parameter in bracket form, "" at the top
-	key     string // this parameter's own name, "" for the top-level object
-	trusted bool   // the value is part of a document Object has validated
-	what    string // what the top-level object is, for messages
+	keys    [maxDepth]string // the names from the top; keys[0] may hold a bracket form
+	n       int              // how many of keys are used; 0 for the top-level object
+	trusted bool             // the value is part of a document Object has validated
+	what    string           // what the top-level object is, for messages
 }
+
+// maxDepth is how many levels a Path holds by name: the deepest parameter,
+// params[payment_method_details][billing_details][address][city] of a log
+// line, has five. A deeper one folds its top levels into one name.
+const maxDepth = 6
 
 // Root returns the path of the top-level params object decoded by pkg.
 func Root(pkg string) Path { return Path{pkg: pkg} }
@@ -44,20 +50,46 @@ func Root(pkg string) Path { return Path{pkg: pkg} }
 func Document(pkg, what string) Path { return Path{pkg: pkg, what: what} }
 
 // At returns the path of the parameter param (in bracket form) decoded by pkg.
-func At(pkg, param string) Path { return Path{pkg: pkg, key: param} }
+func At(pkg, param string) Path {
+	p := Path{pkg: pkg}
+	if param != "" {
+		p.keys[0], p.n = param, 1
+	}
+	return p
+}
 
 // Key returns the path of member k of p: "k" at the root, "p[k]" below it.
-// Only a path two levels below the root allocates (its parent's name).
+// It does not allocate.
 func (p Path) Key(k string) Path {
-	return Path{pkg: p.pkg, prefix: p.String(), key: k, trusted: p.trusted}
+	if p.n == maxDepth { // rare: fold the top levels into one name
+		top := p.String()
+		p = Path{pkg: p.pkg, trusted: p.trusted, what: p.what}
+		p.keys[0], p.n = top, 1
+	}
+	p.keys[p.n] = k
+	p.n++
+	p.what = ""
+	return p
 }
 
 // String returns p in Stripe's bracket form.
 func (p Path) String() string {
-	if p.prefix == "" {
-		return p.key
+	switch p.n {
+	case 0:
+		return ""
+	case 1:
+		return p.keys[0]
 	}
-	return p.prefix + "[" + p.key + "]"
+	n := len(p.keys[0])
+	for _, k := range p.keys[1:p.n] {
+		n += len(k) + 2
+	}
+	b := make([]byte, 0, n)
+	b = append(b, p.keys[0]...)
+	for _, k := range p.keys[1:p.n] {
+		b = append(append(append(b, '['), k...), ']')
+	}
+	return string(b)
 }
 
 // Errorf returns a parameter error for p whose cause is
@@ -240,7 +272,7 @@ func Amount(v []byte, p Path) (money.Amount, error) {
 
 func describe(p Path) string {
 	switch {
-	case p.key != "":
+	case p.n > 0:
 		return p.String()
 	case p.what != "":
 		return p.what

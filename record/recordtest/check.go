@@ -216,7 +216,7 @@ func (p *problems) conservation(name string, a *attempt.Attempt) {
 		default:
 			want = full[a.State()] == b.name
 		}
-		if !want && !b.amt.IsZero() {
+		if !want && b.amt.Sign() != 0 {
 			p.add("%s holds %s in %s", name, b.amt, b.name)
 		}
 	}

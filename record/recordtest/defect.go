@@ -9,6 +9,7 @@ import (
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/attemptops"
 	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
@@ -395,7 +396,7 @@ func invalidSettle(
 		applicable = append(applicable, Repeat)
 	}
 	d := pick(t, op, applicable, only)
-	at := settleTime(t, v, attempt.TimeParam(e))
+	at := settleTime(t, v, attemptops.TimeParam(e))
 	md, clear := metadataUpdate(t, v.metadata)
 	want := wantParam
 	switch d {

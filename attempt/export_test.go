@@ -1,0 +1,86 @@
+package attempt
+
+import (
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/attemptops"
+	"github.com/payrec/payrec/internal/wire"
+	"github.com/payrec/payrec/money"
+)
+
+// What a record does to its attempts, for the black-box tests: through the
+// operations this package registers for package record. (The registration
+// runs in init, after the package's variables are initialised.)
+
+func ops() attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails] {
+	return attemptops.Get[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails]()
+}
+
+func Transition(a *Attempt, e payrec.Event, at int64) error { return ops().Transition(a, e, at) }
+
+func CheckTime(a *Attempt, e payrec.Event, at int64) error {
+	return ops().CheckTime(a, at, wire.Root(pkg).Key(attemptops.TimeParam(e)))
+}
+
+func Refund(a *Attempt, amt money.Amount) { ops().Refund(a, amt) }
+
+func SetShippingDetails(a *Attempt, d ShippingDetails) { ops().SetShipping(a, d) }
+
+func SetCustomerDetails(a *Attempt, d CustomerDetails) { ops().SetCustomer(a, d) }
+
+// UnmarshalParam decodes data into d, a pointer to a detail type, as the
+// parameter named param (bracket form).
+func UnmarshalParam(d any, data []byte, param string) error {
+	return decodeDetail(d, data, wire.At(pkg, param))
+}
+
+func decodeDetail(d any, data []byte, p wire.Path) error {
+	switch d := d.(type) {
+	case *Address:
+		return d.decode(data, p)
+	case *BillingDetails:
+		return d.decode(data, p)
+	case *CustomDetails:
+		return d.decode(data, p)
+	case *PaymentMethodDetails:
+		v, err := ops().DecodePaymentMethod(data, p)
+		if err == nil {
+			*d = v
+		}
+		return err
+	case *ShippingDetails:
+		v, err := ops().DecodeShipping(data, p)
+		if err == nil {
+			*d = v
+		}
+		return err
+	case *CustomerDetails:
+		v, err := ops().DecodeCustomer(data, p)
+		if err == nil {
+			*d = v
+		}
+		return err
+	case *ProcessorDetails:
+		v, err := ops().DecodeProcessor(data, p)
+		if err == nil {
+			*d = v
+		}
+		return err
+	}
+	panic("UnmarshalParam: not a detail type")
+}
+
+// Check checks d, a detail value a report carries, as the parameter param.
+func Check(d any, param string) error {
+	p := wire.At(pkg, param)
+	switch d := d.(type) {
+	case PaymentMethodDetails:
+		return d.check(p)
+	case ProcessorDetails:
+		return d.check(p)
+	case ShippingDetails:
+		return ops().CheckShipping(d, p)
+	case CustomerDetails:
+		return ops().CheckCustomer(d, p)
+	}
+	panic("Check: not a detail type")
+}
