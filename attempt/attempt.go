@@ -65,7 +65,17 @@ type Init struct {
 }
 
 // New returns a pending attempt made from in, or a *payrec.Error naming the
-// first field that is missing or invalid.
+// first field that is missing or invalid; the error wraps
+// payrec.ErrInvalidParameter.
+//
+// It requires an ID and the record's ID (1–255 characters, without white
+// space or control characters; no prefix is required), positive Created and
+// InitiatedAt times and a positive requested amount, and it checks the
+// payment method and processor details, the customer presence and a
+// description of at most 5000 characters. Metadata follows Stripe's rules:
+// at most 50 keys, each key 1–40 characters without '[' or ']', each value
+// at most 500 characters, counted in characters, not bytes. A key mapped to
+// "" is dropped.
 func New(in Init) (Attempt, error) {
 	if err := in.check(); err != nil {
 		return Attempt{}, err

@@ -33,8 +33,9 @@ const (
 	tFailed = int64(1730253453)
 )
 
-// designTable is DESIGN.md's lifecycle table ("The lifecycle"), written out by
-// name so that the expectation does not come from payrec's own declaration.
+// designTable is the lifecycle table of package payrec's documentation,
+// written out by name so that the expectation does not come from payrec's
+// own declaration.
 // An empty destination means the pair is rejected.
 var designTable = map[string]map[string]string{
 	"pending":    {"guarantee": "guaranteed", "fail": "failed", "cancel": "canceled"},
@@ -44,7 +45,7 @@ var designTable = map[string]map[string]string{
 }
 
 // reachedBy is the event that takes a pending attempt to each state, per
-// DESIGN.md's first row.
+// the table's first row.
 var reachedBy = map[payrec.State]payrec.Event{
 	payrec.Guaranteed: payrec.Guarantee,
 	payrec.Failed:     payrec.Fail,
@@ -129,11 +130,11 @@ func TestTransitionTable(t *testing.T) {
 	require.Len(t, designTable, len(allStates), "the table covers every state")
 	for _, from := range allStates {
 		row, ok := designTable[from.String()]
-		require.True(t, ok, "DESIGN.md has a row for %s", from)
+		require.True(t, ok, "the table has a row for %s", from)
 		require.Len(t, row, len(allEvents), "the row for %s covers every event", from)
 		for _, ev := range allEvents {
 			want, ok := row[ev.String()]
-			require.True(t, ok, "DESIGN.md has a column for %s", ev)
+			require.True(t, ok, "the table has a column for %s", ev)
 			t.Run(from.String()+"/"+ev.String(), func(t *testing.T) {
 				a := inState(t, from)
 				before := mustJSON(t, a)
@@ -356,7 +357,7 @@ func TestNewAccessors(t *testing.T) {
 	assert.Zero(t, a.CanceledAt())
 
 	wantPMD := in.PaymentMethodDetails
-	wantPMD.Type = attempt.TypeCustom // DESIGN.md: type defaults to custom
+	wantPMD.Type = attempt.TypeCustom // PaymentMethodDetails: type defaults to custom
 	assert.Equal(t, wantPMD, a.PaymentMethodDetails())
 	assert.Equal(t, in.ShippingDetails, a.ShippingDetails())
 	assert.Equal(t, in.CustomerDetails, a.CustomerDetails())

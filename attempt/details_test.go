@@ -420,7 +420,7 @@ func TestDetailIsZero(t *testing.T) {
 }
 
 // TestPaymentMethodDetailsDefaultType: Go callers who leave Type empty get
-// custom in the JSON, as DESIGN.md says.
+// custom in the JSON, as PaymentMethodDetails documents.
 func TestPaymentMethodDetailsDefaultType(t *testing.T) {
 	d := attempt.PaymentMethodDetails{PaymentMethod: "pm_1"}
 	b, err := d.MarshalJSON()

@@ -92,7 +92,7 @@ func canonicalAttempt(t *testing.T) attempt.Attempt {
 
 // canonicalJSON is written by hand from the response file and the spec:
 // id and object first, then the spec's properties in alphabetical order;
-// amount equals amount_requested, amount_authorized is zero (DESIGN.md),
+// amount equals amount_requested, amount_authorized is zero (Authorized),
 // application is null, reported_by "self", metadata {} and the attempt
 // points at its record.
 const canonicalJSON = `{"id":"par_1ArV730PrHyQuG","object":"payment_attempt_record",` +

@@ -23,7 +23,7 @@ type attemptModel struct {
 	at        map[payrec.State]int64 // when each final state was reached
 }
 
-// next is DESIGN.md's lifecycle table: only pending moves.
+// next is package payrec's lifecycle table: only pending moves.
 func (m *attemptModel) next(e payrec.Event) (payrec.State, bool) {
 	if m.state != payrec.Pending {
 		return m.state, false
