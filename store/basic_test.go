@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -46,8 +50,9 @@ func backends(t *testing.T) map[string]func(t *testing.T, opts ...store.Option) 
 		}
 	}
 	return map[string]func(t *testing.T, opts ...store.Option) *store.Store{
-		"memory": open(func(*testing.T) string { return "memory" }),
-		"sqlite": open(func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") }),
+		"memory":   open(func(*testing.T) string { return "memory" }),
+		"sqlite":   open(func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") }),
+		"postgres": open(pgSchemaDSN),
 	}
 }
 
@@ -253,6 +258,95 @@ func TestIdempotencyKeyInUse(t *testing.T) {
 			release()
 			_, err = s.Apply(ctx, "pr_u", refund("re_1", 100), store.IdempotencyKey("busy"))
 			require.NoError(t, err)
+		})
+	}
+}
+
+var schemaSeq atomic.Int64
+
+// pgSchemaDSN returns the PAYREC_TEST_POSTGRES URL with a search_path of a
+// fresh schema, dropped when t ends, and skips t without the variable.
+func pgSchemaDSN(t *testing.T) string {
+	base := os.Getenv("PAYREC_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
+	}
+	schema := fmt.Sprintf("payrec_basic_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	t.Cleanup(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+// TestRaceTwoHandles races refunds on one record through two Stores on one
+// database: the writers of the two lose races to each other and retry.
+func TestRaceTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
+		"postgres": pgSchemaDSN,
+	}
+	for name, dsnOf := range dsns {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnOf(t)
+			var handles [2]*store.Store
+			for i := range handles {
+				s, err := store.Open(ctx, dsn)
+				require.NoError(t, err)
+				t.Cleanup(func() { assert.NoError(t, s.Close()) })
+				handles[i] = s
+			}
+			p := create("pr_hot", 100)
+			p.AmountRequested = money.New(40, usd)
+			_, err := handles[0].Apply(ctx, "", p)
+			require.NoError(t, err)
+			var ok, refused atomic.Int64
+			done := make(chan struct{})
+			for g := range 16 {
+				go func() {
+					defer func() { done <- struct{}{} }()
+					for i := range 5 {
+						_, err := handles[g%2].Apply(ctx, "pr_hot", refund(fmt.Sprintf("re_%d_%d", g, i), 1))
+						switch {
+						case err == nil:
+							ok.Add(1)
+						case errors.Is(err, record.ErrRefundExceeds):
+							refused.Add(1)
+						default:
+							t.Errorf("goroutine %d refund %d: %v", g, i, err)
+						}
+					}
+				}()
+			}
+			for range 16 {
+				<-done
+			}
+			assert.Equal(t, int64(40), ok.Load(), "accepted refunds")
+			assert.Equal(t, int64(40), refused.Load(), "refused refunds")
+			for _, s := range handles {
+				got, err := s.Get(ctx, "pr_hot")
+				require.NoError(t, err)
+				assert.Equal(t, uint64(41), got.Version())
+				var log bytes.Buffer
+				require.NoError(t, s.Log(ctx, "pr_hot", &log))
+				replayed, err := record.ReplayLog(&log)
+				require.NoError(t, err)
+				assert.Equal(t, mustJSON(t, got), mustJSON(t, replayed))
+			}
+			t.Logf("retries: %d and %d", handles[0].Stats().Retries, handles[1].Stats().Retries)
 		})
 	}
 }

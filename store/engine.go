@@ -107,12 +107,8 @@ func applyTo(cur *record.Record, req *request) (*record.Record, error) {
 		if req.create != nil {
 			return record.ReportPayment(*req.create)
 		}
-		// Parameter errors come before the record's existence, as they do
-		// before its state: a zero record checks them and rejects the rest.
-		var zero record.Record
-		if err := zero.Apply(req.rep); errors.Is(err, payrec.ErrInvalidParameter) {
-			return nil, err
-		}
+		// A report's parameters are checked against its record, so a report
+		// for a missing record is not found, whatever its parameters.
 		return nil, recordNotFound(req.id)
 	}
 	next := cur.Clone()

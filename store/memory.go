@@ -19,6 +19,7 @@ type memory struct {
 	attempts map[string]string // attempt ID → record ID
 	keys     map[string]*storedKey
 	pruned   time.Time
+	commits  uint64
 }
 
 type memRecord struct {
@@ -41,6 +42,7 @@ func (m *memory) apply(ctx context.Context, req *request) answer {
 	if w == nil {
 		return a
 	}
+	m.commits++
 	if w.rec != nil {
 		mr := m.records[req.id]
 		if mr == nil {
@@ -173,6 +175,12 @@ func (m *memory) log(_ context.Context, id string, fn func(version uint64, line 
 		}
 	}
 	return nil
+}
+
+func (m *memory) stats() Stats {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return Stats{Commits: m.commits, Batched: m.commits}
 }
 
 func (m *memory) close() error { return nil }

@@ -3,8 +3,531 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/payrec/payrec/record"
 )
 
+// postgresMigrations are the PostgreSQL schema, one step per version: step
+// i takes the database from version i to i+1. Append; never edit a step.
+var postgresMigrations = []string{
+	`CREATE TABLE reports (
+		record_id text   NOT NULL,
+		version   bigint NOT NULL,
+		line      bytea  NOT NULL,
+		PRIMARY KEY (record_id, version)
+	);
+	CREATE TABLE records (
+		id       text    PRIMARY KEY,
+		created  bigint  NOT NULL,
+		livemode boolean NOT NULL
+	);
+	CREATE INDEX records_by_created ON records (livemode, created, id);
+	CREATE TABLE attempts (
+		attempt_id text PRIMARY KEY,
+		record_id  text NOT NULL
+	);
+	CREATE TABLE idempotency_keys (
+		key         text   PRIMARY KEY,
+		fingerprint bytea  NOT NULL,
+		created_ms  bigint NOT NULL,
+		record_id   text   NOT NULL,
+		version     bigint NOT NULL,
+		err_type    text   NOT NULL,
+		err_code    text   NOT NULL,
+		err_param   text   NOT NULL,
+		err_message text   NOT NULL,
+		err_causes  text   NOT NULL
+	);
+	CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_ms);`,
+}
+
+// pgWriters is how many writer goroutines a PostgreSQL Store runs. Records
+// are divided among them by ID, so that no two of them write one record
+// and one batch can build while another waits for its commit.
+const pgWriters = 4
+
+// migrationLock is the advisory lock that serializes migrating Opens.
+const migrationLock = 0x7061797265630001 // "payrec" 1
+
+// postgresStore is a PostgreSQL database. Each writer goroutine takes the
+// Applies waiting for it as one batch in one transaction (group commit);
+// a batch that loses a race to another process — a unique violation on a
+// (record_id, version), an attempt ID or an idempotency key — is undone,
+// reloaded and decided again, so callers never see the conflict.
+type postgresStore struct {
+	pool      *pgxpool.Pool
+	cache     *cache
+	in        [pgWriters]*batcher
+	seed      maphash.Seed
+	wg        sync.WaitGroup
+	once      sync.Once
+	conflicts atomic.Uint64
+	commits   atomic.Uint64
+	batched   atomic.Uint64
+	pruned    atomic.Int64 // Unix ms of the last pruning
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+
 func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error) {
-	return nil, errors.New("store: the PostgreSQL store is not built yet")
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: %w", err)
+	}
+	schema := cfg.schema
+	if schema == "" {
+		schema = pc.ConnConfig.RuntimeParams["search_path"]
+		if !identifier.MatchString(schema) {
+			schema = "" // a list or an expression: the user's to create
+		}
+	} else {
+		if !identifier.MatchString(schema) {
+			return nil, fmt.Errorf("store: postgres: schema name %q: want letters, digits and _", schema)
+		}
+		pc.ConnConfig.RuntimeParams["search_path"] = schema
+	}
+	if pc.MaxConns < 2*pgWriters {
+		pc.MaxConns = 2 * pgWriters
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: %w", err)
+	}
+	if err := migratePostgres(ctx, pool, schema); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s := &postgresStore{pool: pool, cache: newCache(cfg.cacheSize), seed: maphash.MakeSeed()}
+	for i := range s.in {
+		s.in[i] = newBatcher()
+		s.wg.Add(1)
+		go s.run(s.in[i])
+	}
+	return s, nil
+}
+
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+	fail := func(err error) error { return fmt.Errorf("store: postgres: preparing the schema: %w", err) }
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+		return fail(err)
+	}
+	if schema != "" {
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize()); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS payrec_schema (version integer NOT NULL)`); err != nil {
+		return fail(err)
+	}
+	var have int
+	switch err := tx.QueryRow(ctx, `SELECT version FROM payrec_schema`).Scan(&have); {
+	case errors.Is(err, pgx.ErrNoRows):
+		if _, err := tx.Exec(ctx, `INSERT INTO payrec_schema (version) VALUES (0)`); err != nil {
+			return fail(err)
+		}
+	case err != nil:
+		return fail(err)
+	}
+	if have > len(postgresMigrations) {
+		return newerSchema(have, len(postgresMigrations))
+	}
+	for v := have; v < len(postgresMigrations); v++ {
+		if _, err := tx.Exec(ctx, postgresMigrations[v]); err != nil {
+			return fmt.Errorf("store: postgres: migrating to schema version %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE payrec_schema SET version = $1`, len(postgresMigrations)); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+func (s *postgresStore) apply(ctx context.Context, req *request) answer {
+	return s.in[maphash.String(s.seed, req.id)%pgWriters].submit(ctx, req)
+}
+
+func (s *postgresStore) run(in *batcher) {
+	defer s.wg.Done()
+	for {
+		batch, ok := in.next()
+		if !ok {
+			return
+		}
+		s.commitRetrying(batch)
+	}
+}
+
+// retryable reports whether err is a lost race with another transaction:
+// deciding again on fresh data will do.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "23505", // unique_violation: another writer appended first
+		"40001", // serialization_failure
+		"40P01": // deadlock_detected
+		return true
+	}
+	return false
+}
+
+// commitRetrying commits batch, deciding it again after each lost race,
+// and answers every request. After a few losses, requests go one at a
+// time, so that one hot record cannot hold the others back.
+func (s *postgresStore) commitRetrying(batch []*pending) {
+	for try := 0; ; try++ {
+		batch = live(batch)
+		if len(batch) == 0 {
+			return
+		}
+		err := s.commit(batch)
+		if err == nil {
+			return
+		}
+		if !retryable(err) {
+			if len(batch) > 1 {
+				for _, p := range batch {
+					s.commitRetrying([]*pending{p})
+				}
+				return
+			}
+			batch[0].done <- answer{err: err}
+			return
+		}
+		s.conflicts.Add(1)
+		if try >= 3 && len(batch) > 1 {
+			for _, p := range batch {
+				s.commitRetrying([]*pending{p})
+			}
+			return
+		}
+		if try > 0 {
+			time.Sleep(time.Duration(rand.IntN(1000*(1<<min(try, 6)))) * time.Microsecond)
+		}
+	}
+}
+
+// commit decides and stores batch in one transaction and answers each
+// request, or returns an error and answers none.
+func (s *postgresStore) commit(batch []*pending) error {
+	ctx := context.Background() // the requests were live when taken; finish them
+	reqs := make([]*request, len(batch))
+	for i, p := range batch {
+		reqs[i] = p.req
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("store: postgres: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	q := pgQueries{tx}
+	answers, writes, v, err := decideBatch(ctx, q, s.cache, reqs)
+	if err != nil {
+		return err
+	}
+	now := reqs[0].now
+	var prune int64
+	if last := s.pruned.Load(); now.UnixMilli()-last >= pruneEvery.Milliseconds() || now.UnixMilli() < last {
+		prune = reqs[0].expiry.UnixMilli()
+	}
+	if err := q.write(ctx, writes, prune); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("store: postgres: commit: %w", err)
+	}
+	if prune != 0 {
+		s.pruned.Store(now.UnixMilli())
+	}
+	s.commits.Add(1)
+	s.batched.Add(uint64(len(batch)))
+	for _, w := range writes {
+		if w.rec != nil {
+			s.cache.put(v.recs[w.rec.ID()])
+		}
+	}
+	for i, p := range batch {
+		p.done <- answers[i]
+	}
+	return nil
+}
+
+// pgQueries runs the store's queries on a pool or a transaction.
+type pgQueries struct {
+	db interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+		SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	}
+}
+
+func pgErr(err error) error { return fmt.Errorf("store: postgres: %w", err) }
+
+func (q pgQueries) reportsAfter(ctx context.Context, after map[string]uint64) (map[string][]versionLine, error) {
+	ids := make([]string, 0, len(after))
+	vs := make([]int64, 0, len(after))
+	for id, v := range after {
+		ids = append(ids, id)
+		vs = append(vs, int64(v))
+	}
+	rows, err := q.db.Query(ctx, `SELECT r.record_id, r.version, r.line
+		FROM reports r JOIN unnest($1::text[], $2::bigint[]) AS a(id, after)
+		ON r.record_id = a.id AND r.version > a.after
+		ORDER BY r.record_id, r.version`, ids, vs)
+	if err != nil {
+		return nil, pgErr(err)
+	}
+	defer rows.Close()
+	out := map[string][]versionLine{}
+	for rows.Next() {
+		var (
+			id   string
+			v    int64
+			line []byte
+		)
+		if err := rows.Scan(&id, &v, &line); err != nil {
+			return nil, pgErr(err)
+		}
+		out[id] = append(out[id], versionLine{uint64(v), line})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, pgErr(err)
+	}
+	return out, nil
+}
+
+func (q pgQueries) reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error) {
+	return q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = $1 AND version <= $2 ORDER BY version`, id, int64(version))
+}
+
+func (q pgQueries) lines(ctx context.Context, sql string, args ...any) ([]versionLine, error) {
+	rows, err := q.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, pgErr(err)
+	}
+	defer rows.Close()
+	var out []versionLine
+	for rows.Next() {
+		var (
+			v    int64
+			line []byte
+		)
+		if err := rows.Scan(&v, &line); err != nil {
+			return nil, pgErr(err)
+		}
+		out = append(out, versionLine{uint64(v), line})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, pgErr(err)
+	}
+	return out, nil
+}
+
+func (q pgQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
+	rows, err := q.db.Query(ctx, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id = ANY($1)`, attemptIDs)
+	if err != nil {
+		return nil, pgErr(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var a, id string
+		if err := rows.Scan(&a, &id); err != nil {
+			return nil, pgErr(err)
+		}
+		out[a] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, pgErr(err)
+	}
+	return out, nil
+}
+
+func (q pgQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
+	rows, err := q.db.Query(ctx, `SELECT key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes
+		FROM idempotency_keys WHERE key = ANY($1)`, keys)
+	if err != nil {
+		return nil, pgErr(err)
+	}
+	defer rows.Close()
+	out := map[string]*storedKey{}
+	for rows.Next() {
+		var (
+			k       string
+			sk      storedKey
+			ms, ver int64
+		)
+		if err := rows.Scan(&k, &sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
+			return nil, pgErr(err)
+		}
+		sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
+		out[k] = &sk
+	}
+	if err := rows.Err(); err != nil {
+		return nil, pgErr(err)
+	}
+	return out, nil
+}
+
+// write stores ws with one round trip: each table's rows in one statement,
+// in the order of their keys, so that two writers lock rows in the same
+// order and wait for each other instead of deadlocking. A non-zero prune
+// also deletes the idempotency keys created before it (Unix ms).
+func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
+	var (
+		rIDs, aIDs, aRecs, kDel      []string
+		rVers                        []int64
+		rLines                       [][]byte
+		recIDs                       []string
+		recCreated                   []int64
+		recLive                      []bool
+		kKeys, kRecs, kTypes, kCodes []string
+		kParams, kMsgs, kCauses      []string
+		kFPs                         [][]byte
+		kCreated, kVers              []int64
+	)
+	recordOf := func(w *write) string {
+		if w.rec == nil {
+			return ""
+		}
+		return w.rec.ID()
+	}
+	sorted := slices.Clone(ws)
+	slices.SortStableFunc(sorted, func(a, b *write) int { return strings.Compare(recordOf(a), recordOf(b)) })
+	for _, w := range sorted {
+		if r := w.rec; r != nil {
+			rIDs, rVers, rLines = append(rIDs, r.ID()), append(rVers, int64(r.Version())), append(rLines, w.line)
+			if r.Version() == 1 {
+				recIDs, recCreated, recLive = append(recIDs, r.ID()), append(recCreated, r.Created()), append(recLive, r.Livemode())
+			}
+			if w.attemptID != "" {
+				aIDs, aRecs = append(aIDs, w.attemptID), append(aRecs, r.ID())
+			}
+		}
+		if o := w.keyOut; o != nil {
+			if w.replaceKy {
+				kDel = append(kDel, w.key)
+			}
+			kKeys, kFPs, kCreated = append(kKeys, w.key), append(kFPs, w.fp), append(kCreated, w.created.UnixMilli())
+			kRecs, kVers = append(kRecs, o.recordID), append(kVers, int64(o.version))
+			kTypes, kCodes, kParams = append(kTypes, o.errType), append(kCodes, o.code), append(kParams, o.param)
+			kMsgs, kCauses = append(kMsgs, o.message), append(kCauses, o.causes)
+		}
+	}
+	b := &pgx.Batch{}
+	if len(rIDs) > 0 {
+		b.Queue(`INSERT INTO reports (record_id, version, line)
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])`, rIDs, rVers, rLines)
+	}
+	if len(recIDs) > 0 {
+		b.Queue(`INSERT INTO records (id, created, livemode)
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[]) ORDER BY 1`, recIDs, recCreated, recLive)
+	}
+	if len(aIDs) > 0 {
+		b.Queue(`INSERT INTO attempts (attempt_id, record_id)
+			SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1`, aIDs, aRecs)
+	}
+	if len(kDel) > 0 {
+		b.Queue(`DELETE FROM idempotency_keys WHERE key = ANY($1)`, kDel)
+	}
+	if len(kKeys) > 0 {
+		b.Queue(`INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes)
+			SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) ORDER BY 1`,
+			kKeys, kFPs, kCreated, kRecs, kVers, kTypes, kCodes, kParams, kMsgs, kCauses)
+	}
+	if prune != 0 {
+		b.Queue(`DELETE FROM idempotency_keys WHERE created_ms < $1`, prune)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
+		if retryable(err) {
+			return err
+		}
+		return pgErr(err)
+	}
+	return nil
+}
+
+func (s *postgresStore) get(ctx context.Context, id string) (*record.Record, error) {
+	recs, errs, err := load(ctx, pgQueries{s.pool}, s.cache, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if err := errs[id]; err != nil {
+		return nil, err
+	}
+	if recs[id] == nil {
+		return nil, recordNotFound(id)
+	}
+	return recs[id], nil
+}
+
+func (s *postgresStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
+	owners, err := pgQueries{s.pool}.attemptOwners(ctx, []string{attemptID})
+	return owners[attemptID], err
+}
+
+func (s *postgresStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
+	query, args := listSQL(q, cur, func(n int) string { return fmt.Sprintf("$%d", n) })
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, false, pgErr(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, false, pgErr(err)
+	}
+	return listed(ctx, pgQueries{s.pool}, s.cache, ids, q.Limit, cur)
+}
+
+func (s *postgresStore) log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error {
+	vls, err := pgQueries{s.pool}.lines(ctx, `SELECT version, line FROM reports WHERE record_id = $1 ORDER BY version`, id)
+	if err != nil {
+		return err
+	}
+	for _, vl := range vls {
+		if err := fn(vl.version, vl.line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *postgresStore) stats() Stats {
+	return Stats{Retries: s.conflicts.Load(), Commits: s.commits.Load(), Batched: s.batched.Load()}
+}
+
+func (s *postgresStore) close() error {
+	s.once.Do(func() {
+		for _, in := range s.in {
+			in.close()
+		}
+		s.wg.Wait()
+		s.pool.Close()
+	})
+	return nil
 }

@@ -249,7 +249,7 @@ func (b *batcher) submit(ctx context.Context, req *request) answer {
 	b.mu.RLock()
 	if b.closed {
 		b.mu.RUnlock()
-		return answer{err: errClosed}
+		return answer{err: ErrClosed}
 	}
 	select {
 	case b.ch <- p:

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/payrec/payrec/record"
@@ -59,6 +60,8 @@ type sqliteStore struct {
 	done   chan struct{}
 	pruned time.Time
 	once   sync.Once
+
+	commits, batched atomic.Uint64
 }
 
 func sqliteDSN(path string, extra ...string) string {
@@ -206,6 +209,8 @@ func (s *sqliteStore) commit(batch []*pending) error {
 	if now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned) {
 		s.pruned = now
 	}
+	s.commits.Add(1)
+	s.batched.Add(uint64(len(batch)))
 	for _, w := range writes {
 		if w.rec != nil {
 			s.cache.put(v.recs[w.rec.ID()])
@@ -473,6 +478,10 @@ func (s *sqliteStore) log(ctx context.Context, id string, fn func(version uint64
 		return fmt.Errorf("store: sqlite: %w", err)
 	}
 	return nil
+}
+
+func (s *sqliteStore) stats() Stats {
+	return Stats{Commits: s.commits.Load(), Batched: s.batched.Load()}
 }
 
 func (s *sqliteStore) close() error {

@@ -128,7 +128,32 @@ func (s *Store) Close() error {
 	return s.b.close()
 }
 
-var errClosed = errors.New("store: closed")
+// ErrClosed is the error of every call on a Store after Close.
+var ErrClosed = errors.New("store: the store is closed")
+
+func (s *Store) usable() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Stats counts what a Store did since Open.
+type Stats struct {
+	// Retries counts transactions undone after losing a race to another
+	// writer (a unique violation on a record's version, an attempt ID or an
+	// idempotency key, or a deadlock) and decided again. Only PostgreSQL
+	// stores race: the memory store and the SQLite writer hold a lock.
+	Retries uint64
+	// Commits counts the transactions that stored reports or keys, and
+	// Batched the Applies they carried: Batched/Commits is the mean batch.
+	Commits, Batched uint64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats { return s.b.stats() }
 
 // An ApplyOption qualifies one Apply.
 type ApplyOption func(*applyConfig)
@@ -219,7 +244,7 @@ func (s *Store) apply(ctx context.Context, id string, rep record.Report, ac *app
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return answer{err: errClosed}
+		return answer{err: ErrClosed}
 	}
 	if req.key != "" {
 		if _, busy := s.inflight[req.key]; busy {
@@ -274,11 +299,8 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 	}
 	line, err := record.Entry{ID: req.id, Report: rep}.MarshalJSON()
 	if err != nil {
-		// A report that cannot be encoded is malformed: let the record say
-		// how, as it would for any parameter error.
-		var zero record.Record
-		if perr := zero.Apply(rep); errors.Is(perr, payrec.ErrInvalidParameter) {
-			return nil, perr
+		if errors.Is(err, payrec.ErrInvalidParameter) {
+			return nil, err // the record package's own parameter error
 		}
 		return nil, paramError("", "", "The report cannot be encoded: %v", err)
 	}
@@ -299,6 +321,9 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 // Get returns a copy of the record with ID id, or an error matching
 // ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	r, err := s.b.get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -311,6 +336,9 @@ func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
 // across a store: a report adding an attempt whose ID another record holds
 // is rejected with record.ErrDuplicateAttemptID.
 func (s *Store) Attempt(ctx context.Context, attemptID string) (*record.Record, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	id, err := s.b.attemptOwner(ctx, attemptID)
 	if err != nil {
 		return nil, err
@@ -342,6 +370,9 @@ type Page struct {
 // List returns a page of records matching q. A cursor that names no record
 // of q's livemode is an error matching ErrNotFound.
 func (s *Store) List(ctx context.Context, q ListQuery) (Page, error) {
+	if err := s.usable(); err != nil {
+		return Page{}, err
+	}
 	switch {
 	case q.Limit == 0:
 		q.Limit = 10
@@ -388,6 +419,9 @@ type cursor struct {
 // log (JSON lines, the format of record.LogWriter), oldest first, so that
 // record.ReplayLog or `payrec replay` rebuilds the record from it.
 func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	n := 0
 	err := s.b.log(ctx, id, func(version uint64, line []byte) error {
 		if version != uint64(n+1) {
@@ -418,5 +452,6 @@ type backend interface {
 	list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error)
 	// log calls fn with each stored report line of the record, oldest first.
 	log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error
+	stats() Stats
 	close() error
 }
