@@ -6,6 +6,7 @@ require (
 	github.com/jackc/pgx/v5 v5.8.0
 	github.com/looplab/fsm v1.0.3
 	github.com/stretchr/testify v1.12.1
+	github.com/stripe/stripe-go/v86 v86.4.0
 	golang.org/x/text v0.30.0
 	modernc.org/sqlite v1.46.1
 	pgregory.net/rapid v1.3.0

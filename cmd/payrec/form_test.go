@@ -297,13 +297,13 @@ func escapeFormKey(k string) string {
 // every endpoint answer it with a report or a *payrec.Error, never a panic.
 func FuzzFormJSON(f *testing.F) {
 	f.Add("amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay") // the canonical report_payment
-	f.Add("failed_at=1730253453&metadata[order]=&expand[]=x")                                                                                       // a failure removing a key
-	f.Add("metadata=&metadata[a]=b&metadata=")                                                                                                      // value and hash under one name
-	f.Add("outcome=refunded&amount[value]=-0&amount[value]=1e999&processor_details[custom][refund_reference]=r")                                    // odd integers, a repeat
-	f.Add("expand[0]=a&expand[7]=b&expand[][x]=c")                                                                                                  // an array with a hash item
-	f.Add("a[b][c][d][e]=%E2%82%AC&%5B=1")                                                                                                          // deep, escaped
-	f.Add("description=%ff")                                                                                                                        // invalid UTF-8
-	f.Add("x[=1&y]=2&z[a]b=3")                                                                                                                      // malformed names
+	f.Add("failed_at=1730253453&metadata[order]=&expand[]=x")                                                                                        // a failure removing a key
+	f.Add("metadata=&metadata[a]=b&metadata=")                                                                                                       // value and hash under one name
+	f.Add("outcome=refunded&amount[value]=-0&amount[value]=1e999&processor_details[custom][refund_reference]=r")                                     // odd integers, a repeat
+	f.Add("expand[0]=a&expand[7]=b&expand[][x]=c")                                                                                                   // an array with a hash item
+	f.Add("a[b][c][d][e]=%E2%82%AC&%5B=1")                                                                                                           // deep, escaped
+	f.Add("description=%ff")                                                                                                                         // invalid UTF-8
+	f.Add("x[=1&y]=2&z[a]b=3")                                                                                                                       // malformed names
 	ops := []string{record.OpReportPayment, record.OpReportPaymentAttempt, record.OpReportPaymentAttemptFailed,
 		record.OpReportPaymentAttemptGuaranteed, record.OpReportPaymentAttemptCanceled,
 		record.OpReportPaymentAttemptInformational, record.OpReportRefund}

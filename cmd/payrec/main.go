@@ -35,6 +35,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAttempts(rest, stdin, stdout, stderr)
 	case "demo":
 		return runDemo(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	default:
@@ -74,6 +76,7 @@ Usage:
   payrec replay [-allow-rejects] [FILE|-]
   payrec attempts [-pretty] ID [FILE|-]
   payrec demo [-log]
+  payrec serve [-addr HOST:PORT] [-store DSN] [-api-key KEY]...
   payrec help [COMMAND]
 
 Flags may come before or after the arguments.
@@ -93,6 +96,10 @@ Commands:
             attempt failed) and print the record, indented.
               payrec demo
               payrec demo -log | payrec replay
+  serve     Serve Stripe's Payment Records API over HTTP, keeping records
+            in a store, so that Stripe's own clients (stripe-go, curl, ...)
+            drive it with real state.
+              PAYREC_API_KEYS=sk_test_123 payrec serve -store sqlite:payrec.db
   help      Print this, or the usage of one command.
 
 Report log (JSON lines; op is the Stripe endpoint, id the record, params
@@ -104,10 +111,13 @@ report_payment_attempt_guaranteed, report_payment_attempt_canceled,
 report_payment_attempt_informational, report_refund.
 
 Exit status:
-  0  replay: every line was applied; attempts, demo, help: done
+  0  replay: every line was applied; attempts, demo, help: done;
+     serve: stopped by SIGTERM or SIGINT
   1  replay: a line was malformed or rejected (0 with -allow-rejects);
      attempts: the log never created record ID
-  2  bad usage, unreadable input, or output that cannot be written
+  2  bad usage, unreadable input, or output that cannot be written;
+     serve: cannot listen, cannot open the store, or no keys on a
+     non-loopback address
 `
 
 // newFlagSet returns the flag set of subcommand name, or nil for an unknown
@@ -122,6 +132,10 @@ func newFlagSet(name string) *flag.FlagSet {
 		fs.Bool("pretty", false, "print each attempt indented, over several lines")
 	case "demo":
 		fs.Bool("log", false, "print the example's report log instead of the record")
+	case "serve":
+		fs.String("addr", "127.0.0.1:12111", "listen on this `HOST:PORT` (stripe-mock's port by default)")
+		fs.String("store", "sqlite:payrec.db", "keep records in this store: memory, sqlite:`PATH` or a postgres:// URL")
+		fs.Var(&keyList{}, "api-key", "accept this secret `KEY` (sk_test_… or sk_live_…); repeat for more; adds to PAYREC_API_KEYS")
 	case "help":
 	default:
 		return nil
@@ -157,7 +171,18 @@ record ID.
 	"help": `usage: payrec help [COMMAND]
 
 Prints the overview of payrec, or the usage of COMMAND: replay, attempts,
-demo or help.
+demo, serve or help.
+`,
+	"serve": `usage: payrec serve [-addr HOST:PORT] [-store DSN] [-api-key KEY]...
+
+Serves the eleven endpoints of Stripe's Payment Records API over HTTP, on a
+store (memory, sqlite:PATH, or postgres://...): form-encoded or JSON bodies,
+Stripe's JSON objects and error envelopes, Idempotency-Key, lists. API keys
+come from PAYREC_API_KEYS (comma-separated) and -api-key; sk_live_ keys see
+live-mode data, sk_test_ keys test-mode data. With no key configured, any
+sk_test_ key is accepted, and only on a loopback address. Logs one line per
+request (with its Request-Id) to standard error. SIGTERM or SIGINT finishes
+the requests in flight (at most 10 s), closes the store and exits 0.
 `,
 	"demo": `usage: payrec demo [-log]
 

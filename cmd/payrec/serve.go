@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/store"
+)
+
+// Timeouts of the HTTP server. A slow client cannot hold a connection open
+// by trickling headers, and an idle keep-alive connection is dropped.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	// shutdownTimeout bounds how long SIGTERM waits for requests in flight.
+	shutdownTimeout = 10 * time.Second
+)
+
+var newAttemptID = attempt.NewID
+
+// serveConfig is payrec serve's command line and environment.
+type serveConfig struct {
+	addr string
+	dsn  string
+	keys []string
+}
+
+// runServe is payrec serve: it listens until SIGTERM or SIGINT, then
+// finishes the requests in flight (for at most shutdownTimeout), closes the
+// store and exits 0.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve")
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, stderr, "unexpected argument %q", fs.Arg(0))
+	}
+	cfg := serveConfig{
+		addr: fs.Lookup("addr").Value.String(),
+		dsn:  fs.Lookup("store").Value.String(),
+		keys: fs.Lookup("api-key").Value.(*keyList).keys,
+	}
+	if env := os.Getenv("PAYREC_API_KEYS"); env != "" {
+		for _, k := range strings.Split(env, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				cfg.keys = append(cfg.keys, k)
+			}
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := serve(ctx, cfg, logger); err != nil {
+		logger.Error("payrec serve: " + err.Error())
+		return exitFailure
+	}
+	return exitOK
+}
+
+// keyList is the repeatable -api-key flag.
+type keyList struct{ keys []string }
+
+func (k *keyList) String() string { return strings.Repeat("sk_…,", len(k.keys)) }
+func (k *keyList) Set(v string) error {
+	k.keys = append(k.keys, v)
+	return nil
+}
+
+// serve runs the server described by cfg until ctx is done.
+func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
+	keys, err := newKeyring(cfg.keys)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	if keys.open && !isLoopback(ln.Addr()) {
+		ln.Close()
+		return fmt.Errorf("no API keys configured: refusing to listen on %s, which is not a loopback address; "+
+			"set PAYREC_API_KEYS or -api-key", ln.Addr())
+	}
+	st, err := store.Open(ctx, cfg.dsn)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("opening store %s: %w", redactDSN(cfg.dsn), err)
+	}
+	srv := &http.Server{
+		Handler:           newServer(st, keys, time.Now, logger),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if keys.open {
+		logger.Warn("no API keys configured: accepting any sk_test_ key, because the address is loopback")
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "store", redactDSN(cfg.dsn), "keys", len(cfg.keys))
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err = <-done: // the listener failed
+	case <-ctx.Done():
+		logger.Info("shutting down", "timeout", shutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+		if err != nil {
+			srv.Close() // cancels the requests still running
+		}
+		<-done
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		logger.Info("stopped")
+	}
+	return err
+}
+
+// isLoopback reports whether addr is on a loopback interface only.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// redactDSN hides a PostgreSQL URL's password from the log.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}

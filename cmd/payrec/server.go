@@ -1,0 +1,440 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/wire"
+	"github.com/payrec/payrec/record"
+	"github.com/payrec/payrec/store"
+)
+
+// The server speaks Stripe's wire protocol over a store: it only
+// translates. A request's parameters become a params type of package record
+// (through the decoder that package owns), the store applies or reads, and
+// the record, or the error as Stripe's envelope, goes back. Every rule is the
+// record's; every persistence concern is the store's.
+
+// maxBody is the largest request body accepted; larger ones get 413.
+const maxBody = 1 << 20
+
+// server is the http.Handler of payrec serve.
+type server struct {
+	st    *store.Store
+	keys  *keyring
+	clock func() time.Time
+	log   *slog.Logger
+	mux   *http.ServeMux
+}
+
+// newServer returns the handler serving st. clock gives records their
+// created time; log gets one line per request.
+func newServer(st *store.Store, keys *keyring, clock func() time.Time, log *slog.Logger) *server {
+	s := &server{st: st, keys: keys, clock: clock, log: log, mux: http.NewServeMux()}
+	for _, op := range []string{
+		record.OpReportPaymentAttempt,
+		record.OpReportPaymentAttemptFailed,
+		record.OpReportPaymentAttemptGuaranteed,
+		record.OpReportPaymentAttemptCanceled,
+		record.OpReportPaymentAttemptInformational,
+		record.OpReportRefund,
+	} {
+		s.mux.HandleFunc("POST /v1/payment_records/{id}/"+op, s.report(op))
+	}
+	s.mux.HandleFunc("POST /v1/payment_records/"+record.OpReportPayment, s.report(record.OpReportPayment))
+	s.mux.HandleFunc("GET /v1/payment_records/{id}", s.retrieveRecord)
+	s.mux.HandleFunc("GET /v1/payment_records", s.listRecords)
+	s.mux.HandleFunc("GET /v1/payment_attempt_records/{id}", s.retrieveAttempt)
+	s.mux.HandleFunc("GET /v1/payment_attempt_records", s.listAttempts)
+	return s
+}
+
+// modeKey is the context key of the request's mode (live or test).
+type modeKey struct{}
+
+func livemode(r *http.Request) bool { v, _ := r.Context().Value(modeKey{}).(bool); return v }
+
+// response is the ResponseWriter of one request: it keeps the status for the
+// log line and whether the answer was a stored one.
+type response struct {
+	http.ResponseWriter
+	status   int
+	replayed bool
+}
+
+func (w *response) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *response) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// ServeHTTP authenticates the request, routes it, and logs one line naming
+// its Request-Id.
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := wire.NewID("req_")
+	rw.Header().Set("Request-Id", reqID)
+	w := &response{ResponseWriter: rw}
+	live := false
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.Error("panic serving request", "request_id", reqID, "panic", fmt.Sprint(p))
+			if w.status == 0 {
+				writeError(w, http.StatusInternalServerError, internalError())
+			}
+		}
+		status := w.status
+		if r.Context().Err() != nil && status == 0 {
+			status = 499 // the client went away first
+		}
+		attrs := []any{"request_id", reqID, "method", r.Method, "path", r.URL.Path,
+			"status", status, "duration", time.Since(start).Round(time.Microsecond), "livemode", live}
+		if w.replayed {
+			attrs = append(attrs, "idempotent_replayed", true)
+		}
+		s.log.Info("request", attrs...)
+	}()
+
+	mode, err := s.keys.authenticate(r)
+	if err != nil {
+		w.Header().Set("Www-Authenticate", `Bearer realm="Stripe"`)
+		writeError(w, http.StatusUnauthorized, err)
+		return
+	}
+	live = mode
+	r = r.WithContext(context.WithValue(r.Context(), modeKey{}, mode))
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.unrouted(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// unrouted answers a request no pattern matches: 404 for an unknown URL, 405
+// for a known URL with another method, each with Stripe's envelope (the
+// mux's own answers are plain text, which Stripe's clients would retry).
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
+	var probe statusProbe
+	probe.h = make(http.Header)
+	s.mux.ServeHTTP(&probe, r)
+	if probe.code == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", probe.h.Get("Allow"))
+		writeError(w, http.StatusMethodNotAllowed, &payrec.Error{Type: payrec.ErrorType,
+			Message: fmt.Sprintf("The method %s is not allowed for %s; use %s.", r.Method, r.URL.Path, probe.h.Get("Allow"))})
+		return
+	}
+	writeError(w, http.StatusNotFound, &payrec.Error{Type: payrec.ErrorType,
+		Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path)})
+}
+
+// statusProbe records what the mux would answer, without sending it.
+type statusProbe struct {
+	h    http.Header
+	code int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.h }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(code int)        { p.code = code }
+
+// report handles POST /v1/payment_records/…/op.
+func (s *server) report(op string) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		w := rw.(*response)
+		ctx := r.Context()
+		live := livemode(r)
+		key := r.Header.Get("Idempotency-Key")
+		if len(key) > 255 {
+			s.fail(w, r, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
+				Message: fmt.Sprintf("The Idempotency-Key header is %d characters long; at most 255 are allowed.", len(key))})
+			return
+		}
+		params, err := requestParams(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		id := r.PathValue("id") // "" for report_payment: the server names the record
+		if op != record.OpReportPayment {
+			// A record of the other mode does not exist for this key. Its
+			// mode never changes, so checking before applying is not a race.
+			rec, err := s.st.Get(ctx, id)
+			if err == nil && rec.Livemode() != live {
+				err = noSuchRecord(id, "id")
+			}
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		rep, recID, err := decodeReport(op, id, params, s.clock().Unix(), live)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var opts []store.ApplyOption
+		if key != "" {
+			w.Header().Set("Idempotency-Key", key)
+			opts = append(opts,
+				store.IdempotencyKey(modePrefix(live)+key),
+				store.Fingerprint(fingerprint(op, id, params)),
+				store.Replayed(&w.replayed))
+		}
+		rec, err := s.st.Apply(ctx, recID, rep, opts...)
+		err = clientKey(err, key)
+		if w.replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, rec.AppendJSON(make([]byte, 0, 2048)))
+	}
+}
+
+// modePrefix scopes idempotency keys by mode: a test key and a live key may
+// use the same key for different requests.
+func modePrefix(live bool) string {
+	if live {
+		return "live:"
+	}
+	return "test:"
+}
+
+// fingerprint is what "the same request" means for an idempotency key: the
+// endpoint, the record and the client's parameters, never what the server
+// assigns (IDs, created), so that a retry matches its first attempt.
+func fingerprint(op, id string, params []byte) []byte {
+	b := make([]byte, 0, len(op)+len(id)+len(params)+2)
+	b = append(b, op...)
+	b = append(b, 0)
+	b = append(b, id...)
+	b = append(b, 0)
+	return append(b, params...)
+}
+
+// clientKey words the store's idempotency conflicts with the key as the
+// client sent it, without the mode prefix the store saw.
+func clientKey(err error, key string) error {
+	switch {
+	case errors.Is(err, store.ErrIdempotencyMismatch):
+		return &payrec.Error{Type: "idempotency_error", Err: err, Message: fmt.Sprintf(
+			"Keys for idempotent requests can only be used with the same parameters they were first used with. "+
+				"Try using a key other than '%s' if you meant to execute a different request.", key)}
+	case errors.Is(err, store.ErrIdempotencyInUse):
+		return &payrec.Error{Type: payrec.ErrorType, Code: "idempotency_key_in_use", Err: err, Message: fmt.Sprintf(
+			"There is currently another in-progress request using the idempotency key '%s'. Try again later.", key)}
+	}
+	return err
+}
+
+// serverAssigned are the members of a report's params that the server
+// assigns; a client that sends one gets parameter_unknown, as at Stripe.
+var serverAssigned = map[string]bool{"id": true, "attempt_id": true, "created": true, "livemode": true}
+
+// decodeReport decodes the client's params object (JSON) into op's params
+// type, with the facts the server assigns added: the new record's ID,
+// attempt ID, created and mode for report_payment; the attempt ID and created
+// for report_payment_attempt. It returns the report and the record ID to
+// apply it to.
+func decodeReport(op, id string, params []byte, created int64, live bool) (record.Report, string, error) {
+	err := wire.Object(params, wire.Root("payrec"), func(key string, _ []byte, q wire.Path) error {
+		if serverAssigned[key] {
+			return q.Unknown()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	var assigned []byte
+	switch op {
+	case record.OpReportPayment:
+		id = record.NewID()
+		assigned = fmt.Appendf(nil, `"id":%q,"attempt_id":%q,"created":%d,"livemode":%t`,
+			id, newAttemptID(), created, live)
+	case record.OpReportPaymentAttempt:
+		assigned = fmt.Appendf(nil, `"attempt_id":%q,"created":%d`, newAttemptID(), created)
+	}
+	full := params
+	if len(assigned) > 0 {
+		inner := bytes.TrimSpace(params)
+		inner = bytes.TrimSpace(inner[1 : len(inner)-1]) // wire.Object saw an object
+		full = make([]byte, 0, len(assigned)+len(inner)+3)
+		full = append(full, '{')
+		full = append(full, assigned...)
+		if len(inner) > 0 {
+			full = append(full, ',')
+			full = append(full, inner...)
+		}
+		full = append(full, '}')
+	}
+	var rep record.Report
+	switch op {
+	case record.OpReportPayment:
+		var p record.ReportPaymentParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportPaymentAttempt:
+		var p record.ReportPaymentAttemptParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportPaymentAttemptFailed:
+		var p record.ReportPaymentAttemptFailedParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportPaymentAttemptGuaranteed:
+		var p record.ReportPaymentAttemptGuaranteedParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportPaymentAttemptCanceled:
+		var p record.ReportPaymentAttemptCanceledParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportPaymentAttemptInformational:
+		var p record.ReportPaymentAttemptInformationalParams
+		err, rep = p.UnmarshalJSON(full), &p
+	case record.OpReportRefund:
+		var p record.ReportRefundParams
+		err, rep = p.UnmarshalJSON(full), &p
+	default:
+		return nil, "", fmt.Errorf("payrec serve: no decoder for op %q", op)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return rep, id, nil
+}
+
+// requestParams reads the request's parameters as one JSON object: a form
+// body (with any query parameters before it) rewritten by formJSON, or a
+// JSON body as sent. Bodies over maxBody are refused.
+func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Method == http.MethodGet {
+		return formJSON(r.URL.RawQuery)
+	}
+	if r.ContentLength > maxBody {
+		return nil, errTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errTooLarge
+		}
+		return nil, err
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch mt {
+	case "application/json":
+		if r.URL.RawQuery != "" {
+			return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
+				Message: "Send the parameters either in the query string or in the JSON body, not both."}
+		}
+		if !json.Valid(body) {
+			return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
+				Message: "The request body is not valid JSON."}
+		}
+		var compact bytes.Buffer
+		_ = json.Compact(&compact, body) // valid, so it cannot fail
+		return compact.Bytes(), nil
+	case "", "application/x-www-form-urlencoded":
+		q := r.URL.RawQuery
+		if q != "" && len(body) > 0 {
+			q += "&"
+		}
+		return formJSON(q + string(body))
+	}
+	return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
+		Message: fmt.Sprintf("Invalid Content-Type %q: send application/x-www-form-urlencoded or application/json.", ct)}
+}
+
+// errTooLarge answers a body over maxBody (413).
+var errTooLarge = &payrec.Error{Type: payrec.ErrorType,
+	Message: "The request body is larger than the 1 MiB allowed."}
+
+// noSuchRecord is the 404 for a record this key cannot see.
+func noSuchRecord(id, param string) error {
+	return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceMissing, Param: param,
+		Message: fmt.Sprintf("No such payment_record: '%s'", id), Err: store.ErrNotFound}
+}
+
+func noSuchAttempt(id, param string) error {
+	return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceMissing, Param: param,
+		Message: fmt.Sprintf("No such payment_attempt_record: '%s'", id), Err: store.ErrNotFound}
+}
+
+func internalError() error {
+	return &payrec.Error{Type: "api_error",
+		Message: "An unexpected error occurred on the server; nothing was stored by this request unless a retry with the same Idempotency-Key says otherwise."}
+}
+
+// fail answers err as Stripe's envelope with Stripe's status.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return // the client is gone; nobody reads an answer
+	}
+	status, out := classify(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("internal error", "request_id", w.Header().Get("Request-Id"), "err", err)
+	}
+	writeError(w, status, out)
+}
+
+// classify maps an error to Stripe's HTTP status and the error to render.
+func classify(err error) (int, error) {
+	var pe *payrec.Error
+	switch {
+	case err == errTooLarge:
+		return http.StatusRequestEntityTooLarge, err
+	case errors.Is(err, store.ErrIdempotencyInUse):
+		return http.StatusConflict, err
+	case errors.Is(err, store.ErrIdempotencyMismatch):
+		return http.StatusBadRequest, err
+	case errors.As(err, &pe) && pe.Code == payrec.CodeResourceMissing && errors.Is(err, store.ErrNotFound) && pe.Param == "id":
+		return http.StatusNotFound, err
+	case errors.As(err, &pe) && pe.Type != "api_error":
+		return http.StatusBadRequest, err
+	}
+	return http.StatusInternalServerError, internalError()
+}
+
+// writeError sends err as Stripe's envelope. Stripe-Should-Retry tells
+// Stripe's clients not to retry answers that would not change.
+func writeError(w http.ResponseWriter, status int, err error) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if status < 500 && status != http.StatusConflict {
+		h.Set("Stripe-Should-Retry", "false")
+	}
+	body := payrec.Envelope(err)
+	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+func writeJSON(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(append(body, '\n'))
+}
