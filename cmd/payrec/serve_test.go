@@ -721,3 +721,29 @@ func TestServeAuth(t *testing.T) {
 }
 
 func basic(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestServeCommandLine(t *testing.T) {
+	t.Setenv("PAYREC_API_KEYS", "")
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStderr string
+	}{
+		{"no keys on a non-loopback address", []string{"serve", "-addr", "0.0.0.0:0", "-store", "memory"}, exitFailure, "refusing to listen"},
+		{"a key that is not a secret key", []string{"serve", "-addr", "127.0.0.1:0", "-store", "memory", "-api-key", "pk_test_123"}, exitFailure, "is not a secret key"},
+		{"an unknown store", []string{"serve", "-addr", "127.0.0.1:0", "-store", "mysql://x"}, exitFailure, "opening store"},
+		{"an argument", []string{"serve", "extra"}, exitFailure, `unexpected argument "extra"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCmd(t, "", tc.args...)
+			assert.Equal(t, tc.wantCode, r.code)
+			assert.Contains(t, r.stderr, tc.wantStderr)
+		})
+	}
+	r := runCmd(t, "", "help", "serve")
+	assert.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "127.0.0.1:12111")
+	assert.Contains(t, r.stdout, "sqlite:payrec.db")
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	stripe "github.com/stripe/stripe-go/v86"
+)
+
+// The tests here run payrec serve as real processes: the test binary
+// executes itself with PAYREC_TEST_MAIN set, and TestMain runs the command
+// instead of the tests. A process is stopped with SIGTERM, as a service
+// manager stops it.
+
+const mainArgsEnv = "PAYREC_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(mainArgsEnv); args != "" {
+		var argv []string
+		if err := json.Unmarshal([]byte(args), &argv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(exitFailure)
+		}
+		os.Exit(run(argv, os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// process is a payrec serve process.
+type process struct {
+	cmd  *exec.Cmd
+	url  string
+	logs *syncBuffer
+	done chan struct{}
+}
+
+var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// startProcess runs payrec serve with args on a random loopback port,
+// accepting testKey and liveKey, and waits until it listens.
+func startProcess(t *testing.T, args ...string) *process {
+	t.Helper()
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	argv, _ := json.Marshal(append([]string{"serve", "-addr", "127.0.0.1:0"}, args...))
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), mainArgsEnv+"="+string(argv), "PAYREC_API_KEYS="+testKey+","+liveKey)
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	p := &process{cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			p.logs.Write([]byte(line + "\n"))
+			if m := listeningRE.FindStringSubmatch(line); m != nil {
+				addr <- m[1]
+			}
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	select {
+	case a := <-addr:
+		p.url = "http://" + a
+	case <-p.done:
+		t.Fatalf("payrec serve exited before listening:\n%s", p.logs)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("payrec serve did not listen within a minute:\n%s", p.logs)
+	}
+	return p
+}
+
+// stop sends SIGTERM and wants exit status 0 within the shutdown bound.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	exited := make(chan error, 1)
+	go func() { <-p.done; exited <- p.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "payrec serve after SIGTERM:\n%s", p.logs)
+	case <-time.After(shutdownTimeout + 20*time.Second):
+		t.Fatalf("payrec serve did not exit after SIGTERM:\n%s", p.logs)
+	}
+	assert.Contains(t, p.logs.String(), "msg=stopped")
+}
+
+func (p *process) client(key string) *stripe.Client {
+	return (&testServer{url: p.url}).client(key)
+}
+
+// TestServeRestart writes records through one process, stops it with
+// SIGTERM and starts another on the same SQLite file: every record is
+// identical, and an idempotency key still replays its first answer.
+func TestServeRestart(t *testing.T) {
+	ctx := context.Background()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "payrec.db")
+	p := startProcess(t, "-store", dsn)
+	sc := p.client(testKey)
+
+	keyed := guaranteedPayment()
+	keyed.SetIdempotencyKey("restart-1")
+	first, err := sc.V1PaymentRecords.ReportPayment(ctx, keyed)
+	require.NoError(t, err)
+	_, err = sc.V1PaymentRecords.ReportRefund(ctx, first.ID, refund(250, "re_1"))
+	require.NoError(t, err)
+	failed, err := sc.V1PaymentRecords.ReportPayment(ctx, canonicalPayment())
+	require.NoError(t, err)
+	_, err = sc.V1PaymentRecords.ReportPaymentAttemptFailed(ctx, failed.ID,
+		&stripe.PaymentRecordReportPaymentAttemptFailedParams{FailedAt: stripe.Int64(time.Now().Unix())})
+	require.NoError(t, err)
+	live, err := p.client(liveKey).V1PaymentRecords.ReportPayment(ctx, canonicalPayment())
+	require.NoError(t, err)
+
+	snapshot := func(p *process) map[string]string {
+		out := map[string]string{}
+		for _, c := range []struct {
+			key string
+			ids []string
+		}{{testKey, []string{first.ID, failed.ID}}, {liveKey, []string{live.ID}}} {
+			for _, id := range c.ids {
+				r, err := p.client(c.key).V1PaymentRecords.Retrieve(ctx, id, nil)
+				require.NoError(t, err)
+				out[id] = string(r.LastResponse.RawJSON)
+			}
+		}
+		return out
+	}
+	before := snapshot(p)
+	p.stop(t)
+
+	p = startProcess(t, "-store", dsn)
+	assert.Equal(t, before, snapshot(p))
+	keyed = guaranteedPayment()
+	keyed.SetIdempotencyKey("restart-1")
+	again, err := p.client(testKey).V1PaymentRecords.ReportPayment(ctx, keyed)
+	require.NoError(t, err)
+	assert.Equal(t, "true", again.LastResponse.Header.Get("Idempotent-Replayed"))
+	assert.Equal(t, string(first.LastResponse.RawJSON), string(again.LastResponse.RawJSON))
+	var ids []string
+	for r, err := range p.client(testKey).V1PaymentRecords.List(ctx, nil).All(ctx) {
+		require.NoError(t, err)
+		ids = append(ids, r.ID)
+	}
+	assert.ElementsMatch(t, []string{first.ID, failed.ID}, ids)
+	p.stop(t)
+}
+
+// TestServeTwoProcessesOnePostgres runs two servers on one PostgreSQL
+// database, and 16 clients, half through each, racing on one record:
+// refunds never exceed the guaranteed amount, and metadata updates are all
+// kept (no lost update).
+func TestServeTwoProcessesOnePostgres(t *testing.T) {
+	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	if pg == "" {
+		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://... to run them")
+	}
+	dsn := withSearchPath(t, pg, testSchema(t))
+	ctx := context.Background()
+	a := startProcess(t, "-store", dsn)
+	b := startProcess(t, "-store", dsn)
+	pr, err := a.client(testKey).V1PaymentRecords.ReportPayment(ctx, guaranteedPayment())
+	require.NoError(t, err)
+
+	const clients = 16
+	var ok, refused atomic.Int32
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := a
+			if i%2 == 1 {
+				p = b
+			}
+			sc := p.client(testKey)
+			_, err := sc.V1PaymentRecords.ReportPaymentAttemptInformational(ctx, pr.ID,
+				&stripe.PaymentRecordReportPaymentAttemptInformationalParams{Metadata: map[string]string{fmt.Sprintf("k%d", i): "v"}})
+			if err != nil {
+				t.Errorf("client %d: metadata: %v", i, err)
+			}
+			_, err = sc.V1PaymentRecords.ReportRefund(ctx, pr.ID, refund(100, fmt.Sprintf("re_%d", i)))
+			var se *stripe.Error
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.As(err, &se) && se.HTTPStatusCode == 400:
+				refused.Add(1)
+			default:
+				t.Errorf("client %d: refund: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(10), ok.Load())
+	assert.Equal(t, int32(clients-10), refused.Load())
+	for _, p := range []*process{a, b} {
+		got, err := p.client(testKey).V1PaymentRecords.Retrieve(ctx, pr.ID, nil)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1000), got.AmountRefunded.Value)
+		assert.Len(t, got.Metadata, clients, "every client's metadata key is kept")
+	}
+	a.stop(t)
+	b.stop(t)
+}
+
+// withSearchPath returns the PostgreSQL URL dsn selecting schema.
+func withSearchPath(t *testing.T, dsn, schema string) string {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "search_path=" + schema
+}
