@@ -747,3 +747,19 @@ func TestServeCommandLine(t *testing.T) {
 	assert.Contains(t, r.stdout, "127.0.0.1:12111")
 	assert.Contains(t, r.stdout, "sqlite:payrec.db")
 }
+
+// TestServeInternalError: a store that fails gives Stripe's api_error with
+// status 500, the envelope a client can parse, and a log line with the
+// cause for the operator, under the response's Request-Id.
+func TestServeInternalError(t *testing.T) {
+	st := openStore(t, "memory")
+	ts := startServer(t, st)
+	require.NoError(t, st.Close())
+	status, h, body := ts.httpCall(t, "POST", "/v1/payment_records/report_payment", "application/x-www-form-urlencoded",
+		"amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay")
+	assert.Equal(t, 500, status, body)
+	e := envelope(t, body)
+	assert.Equal(t, "api_error", e["type"])
+	assert.NotContains(t, e["message"], "store:", "no Go error text reaches the client")
+	assert.Contains(t, ts.logs.String(), "msg=\"internal error\" request_id="+h.Get("Request-Id"))
+}
