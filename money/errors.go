@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/payrec/payrec/internal/jsonscan"
 )
 
 // Sentinel errors. Every error returned by this package matches exactly one
@@ -53,16 +55,7 @@ const maxQuoted = 64
 
 // clip shortens s to at most maxQuoted bytes without splitting a UTF-8
 // sequence, and reports whether it did.
-func clip(s string) (string, bool) {
-	if len(s) <= maxQuoted {
-		return s, false
-	}
-	n := maxQuoted
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n], true
-}
+func clip(s string) (string, bool) { return jsonscan.Clip(s, maxQuoted) }
 
 // quote renders caller input for an error message: Go-quoted and clipped.
 func quote(s string) string {

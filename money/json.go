@@ -3,9 +3,7 @@ package money
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/payrec/payrec/internal/jsonscan"
 )
@@ -68,18 +66,7 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 		value            int64
 		haveCur, haveVal bool
 	)
-	i = jsonscan.SkipSpace(data, i+1)
-	for data[i] != '}' {
-		keyEnd := jsonscan.StringEnd(data, i)
-		key := data[i:keyEnd]
-		i = jsonscan.SkipSpace(data, jsonscan.SkipSpace(data, keyEnd)+1) // past the ':'
-		valEnd := jsonscan.ValueEnd(data, i)
-		val := data[i:valEnd]
-		i = jsonscan.SkipSpace(data, valEnd)
-		if data[i] == ',' {
-			i = jsonscan.SkipSpace(data, i+1)
-		}
-
+	err := jsonscan.Members(data[i:], func(key, val []byte) error {
 		// Compare the key's bytes in place; only an escaped key, or one that
 		// ends up in an error, becomes a string.
 		k := key[1 : len(key)-1]
@@ -93,23 +80,21 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 			}
 			haveCur = true
 			c, err := decodeCurrency(val)
-			if err != nil {
-				return err
-			}
 			cur = c
+			return err
 		case string(k) == "value":
 			if haveVal {
 				return &FieldError{Field: "value", Err: ErrInvalidJSON, detail: "repeated key"}
 			}
 			haveVal = true
 			v, err := decodeValue(val)
-			if err != nil {
-				return err
-			}
 			value = v
-		default:
-			return &FieldError{Field: unquote(key), Err: ErrUnknownField}
+			return err
 		}
+		return &FieldError{Field: unquote(key), Err: ErrUnknownField}
+	})
+	if err != nil {
+		return err
 	}
 	switch {
 	case !haveCur:
@@ -143,37 +128,18 @@ func decodeValue(val []byte) (int64, error) {
 	if val[0] != '-' && !isDigit(val[0]) || bytes.ContainsAny(val, ".eE") {
 		return 0, &FieldError{Field: "value", Err: ErrNotInteger, Input: string(val)}
 	}
-	// The grammar is already checked: an optional '-' and digits.
-	neg := val[0] == '-'
-	digits := val
-	limit := uint64(math.MaxInt64)
-	if neg {
-		digits = val[1:]
-		limit++
-	}
-	var mag uint64
-	for _, c := range digits {
-		d := uint64(c - '0')
-		if mag > (limit-d)/10 {
-			return 0, &FieldError{Field: "value", Err: ErrOverflow, Input: string(val)}
-		}
-		mag = mag*10 + d
-	}
-	v := int64(mag)
-	if neg {
-		v = -v
+	// The grammar is already checked: an optional '-' and digits, which
+	// strconv reads exactly; the only error left is the range.
+	v, err := strconv.ParseInt(string(val), 10, 64)
+	if err != nil {
+		return 0, &FieldError{Field: "value", Err: ErrOverflow, Input: string(val)}
 	}
 	return v, nil
 }
 
 // unquote returns the contents of a JSON string token (quotes included in
-// tok) as encoding/json would decode it. Only tokens with escapes or
-// invalid UTF-8 go through encoding/json.
+// tok) as encoding/json would decode it; the input was validated.
 func unquote(tok []byte) string {
-	if bytes.IndexByte(tok, '\\') < 0 && utf8.Valid(tok) {
-		return string(tok[1 : len(tok)-1])
-	}
-	var s string
-	_ = json.Unmarshal(tok, &s) // cannot fail: the input was validated
+	s, _ := jsonscan.Unquote(tok)
 	return s
 }

@@ -74,23 +74,86 @@ func (ReportRefundParams) report()                      {}
 // report that created r). A pointer to a params value is applied as the
 // value; a nil Report or nil pointer is a parameter error.
 func (r *Record) Apply(rep Report) error {
-	switch p := canonical(rep).(type) {
-	case ReportPaymentParams:
-		return r.recreate(&p)
-	case ReportPaymentAttemptParams:
-		return r.ReportPaymentAttempt(p)
-	case ReportPaymentAttemptFailedParams:
-		return r.ReportPaymentAttemptFailed(p)
-	case ReportPaymentAttemptGuaranteedParams:
-		return r.ReportPaymentAttemptGuaranteed(p)
-	case ReportPaymentAttemptCanceledParams:
-		return r.ReportPaymentAttemptCanceled(p)
-	case ReportPaymentAttemptInformationalParams:
-		return r.ReportPaymentAttemptInformational(p)
-	case ReportRefundParams:
-		return r.ReportRefund(p)
+	rep = canonical(rep)
+	if rep == nil {
+		return root.Errorf("", nil, "cannot apply a nil report")
 	}
-	return root.Errorf("", nil, "cannot apply a nil report")
+	return reportOps[rep.Op()].apply(r, rep)
+}
+
+// reportOp is what replay needs of one of the seven reports: how to decode
+// its params and how to apply them.
+type reportOp struct {
+	decode func(data []byte, at wire.Path) (Report, error)
+	apply  func(r *Record, rep Report) error
+}
+
+// reportOps is the one table of the seven reports, by endpoint name. Each
+// decoder is written out: a decode through a type parameter would move
+// every params value to the heap before it is boxed in the Report.
+var reportOps = map[string]reportOp{
+	OpReportPayment: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs(func(r *Record, p ReportPaymentParams) error { return r.recreate(&p) }),
+	},
+	OpReportPaymentAttempt: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentAttemptParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportPaymentAttempt),
+	},
+	OpReportPaymentAttemptFailed: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentAttemptFailedParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportPaymentAttemptFailed),
+	},
+	OpReportPaymentAttemptGuaranteed: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentAttemptGuaranteedParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportPaymentAttemptGuaranteed),
+	},
+	OpReportPaymentAttemptCanceled: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentAttemptCanceledParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportPaymentAttemptCanceled),
+	},
+	OpReportPaymentAttemptInformational: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportPaymentAttemptInformationalParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportPaymentAttemptInformational),
+	},
+	OpReportRefund: {
+		decode: func(data []byte, at wire.Path) (Report, error) {
+			var p ReportRefundParams
+			err := p.decode(data, at)
+			return p, err
+		},
+		apply: applyAs((*Record).ReportRefund),
+	},
+}
+
+// applyAs makes the apply function of a table entry from the operation of
+// the params type T.
+func applyAs[T Report](apply func(*Record, T) error) func(*Record, Report) error {
+	return func(r *Record, rep Report) error { return apply(r, rep.(T)) }
 }
 
 // canonical returns the params value rep holds, dereferencing a pointer to
@@ -237,7 +300,8 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if !opNames[op] {
+	kind, ok := reportOps[op]
+	if !ok {
 		return line.Key("op").Errorf("", nil, "unknown op %q", op)
 	}
 	create := op == OpReportPayment
@@ -247,54 +311,12 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 	case !create && id == "":
 		return line.Key("id").Missing()
 	}
-	rep, err := decodeReport(op, params, paramsAt)
+	rep, err := kind.decode(params, paramsAt)
 	if err != nil {
 		return err
 	}
 	*e = Entry{ID: id, Report: rep}
 	return nil
-}
-
-var opNames = map[string]bool{
-	OpReportPayment: true, OpReportPaymentAttempt: true, OpReportPaymentAttemptFailed: true,
-	OpReportPaymentAttemptGuaranteed: true, OpReportPaymentAttemptCanceled: true,
-	OpReportPaymentAttemptInformational: true, OpReportRefund: true,
-}
-
-// decodeReport decodes the params of a report of the endpoint op, already
-// known to be valid JSON, at path at.
-func decodeReport(op string, data []byte, at wire.Path) (Report, error) {
-	switch op {
-	case OpReportPayment:
-		var p ReportPaymentParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportPaymentAttempt:
-		var p ReportPaymentAttemptParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportPaymentAttemptFailed:
-		var p ReportPaymentAttemptFailedParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportPaymentAttemptGuaranteed:
-		var p ReportPaymentAttemptGuaranteedParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportPaymentAttemptCanceled:
-		var p ReportPaymentAttemptCanceledParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportPaymentAttemptInformational:
-		var p ReportPaymentAttemptInformationalParams
-		err := p.decode(data, at)
-		return p, err
-	case OpReportRefund:
-		var p ReportRefundParams
-		err := p.decode(data, at)
-		return p, err
-	}
-	return nil, root.Key("op").Errorf("", nil, "unknown op %q", op)
 }
 
 // MaxLogLine is the longest report log line a LogReader accepts, in bytes.

@@ -7,6 +7,12 @@
 // index at most len(data).
 package jsonscan
 
+import (
+	"bytes"
+	"encoding/json"
+	"unicode/utf8"
+)
+
 // SkipSpace returns the index of the first byte at or after i that is not
 // JSON white space.
 func SkipSpace(data []byte, i int) int {
@@ -85,4 +91,51 @@ func TrimSpace(data []byte) []byte {
 		break
 	}
 	return data[start:end]
+}
+
+// Members calls fn with the key token (quotes included) and the value of
+// each member of the object data holds, in order, and stops at the first
+// error fn returns. data must be valid JSON whose first token is '{'.
+func Members(data []byte, fn func(key, value []byte) error) error {
+	i := SkipSpace(data, SkipSpace(data, 0)+1)
+	for i < len(data) && data[i] != '}' {
+		end := StringEnd(data, i)
+		key := data[i:end]
+		i = SkipSpace(data, SkipSpace(data, end)+1) // past the colon
+		end = ValueEnd(data, i)
+		if err := fn(key, data[i:end]); err != nil {
+			return err
+		}
+		i = SkipSpace(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = SkipSpace(data, i+1)
+		}
+	}
+	return nil
+}
+
+// Unquote returns the contents of the string token tok (quotes included)
+// as encoding/json decodes it. Tokens without escapes and in valid UTF-8,
+// the common case, are copied as they are.
+func Unquote(tok []byte) (string, error) {
+	if len(tok) >= 2 && bytes.IndexByte(tok, '\\') < 0 && utf8.Valid(tok) {
+		return string(tok[1 : len(tok)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(tok, &s)
+	return s, err
+}
+
+// Clip shortens s to at most max bytes without splitting a UTF-8 sequence,
+// and reports whether it did: error messages quote callers' input, and a
+// megabyte of junk must not become a megabyte of message.
+func Clip(s string, max int) (string, bool) {
+	if len(s) <= max {
+		return s, false
+	}
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }

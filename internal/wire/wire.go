@@ -129,11 +129,9 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 	if data[i] != '{' {
 		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
 	}
-	i = jsonscan.SkipSpace(data, i+1)
 	var seen keySet
-	for data[i] != '}' {
-		end := jsonscan.StringEnd(data, i)
-		key, err := internKey(data[i:end])
+	return jsonscan.Members(data[i:], func(rawKey, value []byte) error {
+		key, err := internKey(rawKey)
 		if err != nil {
 			return p.Errorf("", nil, "malformed key in %s", describe(p))
 		}
@@ -141,21 +139,10 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 			return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
 		}
 		seen.add(key)
-		i = jsonscan.SkipSpace(data, end)
-		i = jsonscan.SkipSpace(data, i+1) // the colon
-		start := i
-		i = jsonscan.ValueEnd(data, i)
 		q := p.Key(key)
 		q.trusted = true
-		if err := fn(key, data[start:i], q); err != nil {
-			return err
-		}
-		i = jsonscan.SkipSpace(data, i)
-		if data[i] == ',' {
-			i = jsonscan.SkipSpace(data, i+1)
-		}
-	}
-	return nil
+		return fn(key, value, q)
+	})
 }
 
 // malformed reports that data, which json.Valid rejects, is not JSON, with
@@ -183,7 +170,7 @@ func String(v []byte, p Path, max int) (string, error) {
 	if len(v) == 0 || v[0] != '"' {
 		return "", p.Errorf("", nil, "%s must be a string, got %s", p, kind(v))
 	}
-	s, err := unquote(v)
+	s, err := jsonscan.Unquote(v)
 	if err != nil {
 		return "", p.Errorf("", nil, "%s is not a valid JSON string", p)
 	}
@@ -214,7 +201,7 @@ func Timestamp(v []byte, p Path) (int64, error) {
 	v = bytes.TrimSpace(v)
 	digits := v
 	if len(v) >= 2 && v[0] == '"' {
-		s, err := unquote(v)
+		s, err := jsonscan.Unquote(v)
 		if err != nil {
 			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "%s is not a valid JSON string", p)
 		}
@@ -302,25 +289,13 @@ func kind(v []byte) string {
 }
 
 // clip quotes at most 40 bytes of v for a message, cut at a character
-// boundary.
+// boundary; a short v is shown as it is.
 func clip(v []byte) string {
-	if len(v) <= 40 {
-		return string(v)
+	s, cut := jsonscan.Clip(string(v), 40)
+	if !cut {
+		return s
 	}
-	n := 40
-	for n > 0 && !utf8.RuneStart(v[n]) {
-		n--
-	}
-	return strconv.Quote(string(v[:n]) + "…")
-}
-
-func unquote(v []byte) (string, error) {
-	if len(v) >= 2 && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
-		return string(v[1 : len(v)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(v, &s)
-	return s, err
+	return strconv.Quote(s + "…")
 }
 
 // CheckTimestamp rejects a negative timestamp as parameter_invalid_integer
@@ -382,7 +357,7 @@ func internKey(raw []byte) (string, error) {
 			return k, nil
 		}
 	}
-	return unquote(raw)
+	return jsonscan.Unquote(raw)
 }
 
 // keySet is the set of keys an object has shown so far. Params objects have

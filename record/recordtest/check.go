@@ -309,26 +309,19 @@ func members(b []byte) (object, error) {
 	if b[i] != '{' {
 		return o, fmt.Errorf("not an object: %s", clip(b))
 	}
-	i = jsonscan.SkipSpace(b, i+1)
-	for b[i] != '}' {
-		end := jsonscan.ValueEnd(b, i) // the key, a string
-		var k string
-		if err := json.Unmarshal(b[i:end], &k); err != nil {
-			return o, err
+	err := jsonscan.Members(b[i:], func(key, value []byte) error {
+		k, err := jsonscan.Unquote(key)
+		if err != nil {
+			return err
 		}
-		i = jsonscan.SkipSpace(b, jsonscan.SkipSpace(b, end)+1) // past the colon
-		end = jsonscan.ValueEnd(b, i)
 		if _, dup := o.members[k]; dup {
-			return o, fmt.Errorf("key %q appears twice", k)
+			return fmt.Errorf("key %q appears twice", k)
 		}
 		o.keys = append(o.keys, k)
-		o.members[k] = json.RawMessage(b[i:end])
-		i = jsonscan.SkipSpace(b, end)
-		if b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
-		}
-	}
-	return o, nil
+		o.members[k] = json.RawMessage(value)
+		return nil
+	})
+	return o, err
 }
 
 // want describes what an object's JSON must say.
@@ -509,11 +502,11 @@ func (p *problems) json(name string, b []byte, w want) object {
 
 // clip shortens JSON for a message.
 func clip(b []byte) string {
-	const n = 200
-	if len(b) <= n {
-		return string(b)
+	s, cut := jsonscan.Clip(string(b), 200)
+	if cut {
+		s += fmt.Sprintf("…(%d bytes)", len(b))
 	}
-	return string(b[:n]) + fmt.Sprintf("…(%d bytes)", len(b))
+	return s
 }
 
 // times checks that a's outcome came no earlier than it started, and that
