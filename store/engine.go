@@ -40,8 +40,9 @@ type write struct {
 	key       string         // the idempotency key, "" for none
 	fp        []byte
 	created   time.Time
-	keyOut    *outcome // what to store under key; nil for nothing
-	replaceKy bool     // an expired row is stored under key and must go
+	keyOut    *outcome  // what to store under key; nil for nothing
+	replaceKy bool      // an expired row is stored under key and must go
+	expiry    time.Time // rows created before it are expired
 }
 
 // decide answers req against the state v shows and says what to store. An
@@ -84,7 +85,7 @@ func decide(v view, req *request) (answer, *write, error) {
 				Err:     record.ErrDuplicateAttemptID}
 		}
 	}
-	w := &write{key: req.key, fp: req.fp[:], created: req.now, replaceKy: replaceKey}
+	w := &write{key: req.key, fp: req.fp[:], created: req.now, replaceKy: replaceKey, expiry: req.expiry}
 	if rerr != nil {
 		if req.key == "" || errors.Is(rerr, payrec.ErrInvalidParameter) {
 			return answer{err: rerr}, nil, nil

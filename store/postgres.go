@@ -175,6 +175,7 @@ func (s *postgresStore) run(in *batcher) {
 			return
 		}
 		s.commitRetrying(batch)
+		in.committed()
 	}
 }
 
@@ -230,20 +231,23 @@ func (s *postgresStore) commitRetrying(batch []*pending) {
 	}
 }
 
-// commit decides and stores batch in one transaction and answers each
-// request, or returns an error and answers none.
+// commit decides and stores batch and answers each request, or returns an
+// error and answers none.
+//
+// The batch reads outside any transaction and writes in one implicit
+// transaction: every write is one statement of a single pipelined round
+// trip, which PostgreSQL commits at its end, all or nothing. Reading in
+// the transaction would add round trips and guarantee nothing more: what
+// a decision relies on is checked by the primary keys the writes hit —
+// the record's next version, the attempt ID, the idempotency key — and a
+// write that finds one taken fails the batch, which is then decided again.
 func (s *postgresStore) commit(batch []*pending) error {
 	ctx := context.Background() // the requests were live when taken; finish them
 	reqs := make([]*request, len(batch))
 	for i, p := range batch {
 		reqs[i] = p.req
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("store: postgres: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	q := pgQueries{tx}
+	q := pgQueries{s.pool}
 	answers, writes, v, err := decideBatch(ctx, q, s.cache, reqs)
 	if err != nil {
 		return err
@@ -255,9 +259,6 @@ func (s *postgresStore) commit(batch []*pending) error {
 	}
 	if err := q.write(ctx, writes, prune); err != nil {
 		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("store: postgres: commit: %w", err)
 	}
 	if prune != 0 {
 		s.pruned.Store(now.UnixMilli())
@@ -391,7 +392,7 @@ func (q pgQueries) keys(ctx context.Context, keys []string) (map[string]*storedK
 	return out, nil
 }
 
-// write stores ws with one round trip: each table's rows in one statement,
+// write stores ws in one transaction and one round trip: each table's rows in one statement,
 // in the order of their keys, so that two writers lock rows in the same
 // order and wait for each other instead of deadlocking. A non-zero prune
 // also deletes the idempotency keys created before it (Unix ms).
@@ -406,7 +407,7 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 		kKeys, kRecs, kTypes, kCodes []string
 		kParams, kMsgs, kCauses      []string
 		kFPs                         [][]byte
-		kCreated, kVers              []int64
+		kCreated, kVers, kDelBefore  []int64
 	)
 	recordOf := func(w *write) string {
 		if w.rec == nil {
@@ -428,7 +429,7 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 		}
 		if o := w.keyOut; o != nil {
 			if w.replaceKy {
-				kDel = append(kDel, w.key)
+				kDel, kDelBefore = append(kDel, w.key), append(kDelBefore, w.expiry.UnixMilli())
 			}
 			kKeys, kFPs, kCreated = append(kKeys, w.key), append(kFPs, w.fp), append(kCreated, w.created.UnixMilli())
 			kRecs, kVers = append(kRecs, o.recordID), append(kVers, int64(o.version))
@@ -450,7 +451,10 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 			SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1`, aIDs, aRecs)
 	}
 	if len(kDel) > 0 {
-		b.Queue(`DELETE FROM idempotency_keys WHERE key = ANY($1)`, kDel)
+		// Only an expired row goes: a fresh one, stored since it was read,
+		// makes the insert below fail and the batch be decided again.
+		b.Queue(`DELETE FROM idempotency_keys k USING unnest($1::text[], $2::bigint[]) AS d(key, before)
+			WHERE k.key = d.key AND k.created_ms < d.before`, kDel, kDelBefore)
 	}
 	if len(kKeys) > 0 {
 		b.Queue(`INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes)
@@ -463,6 +467,8 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	// Without BEGIN, the statements of one batch run as one implicit
+	// transaction that commits when the batch ends.
 	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
 		if retryable(err) {
 			return err

@@ -234,6 +234,10 @@ type batcher struct {
 	mu     sync.RWMutex
 	closed bool
 	ch     chan *pending
+
+	// Owned by the writer goroutine: the size of the last batch, and the
+	// requests in play when it was answered.
+	last, inPlay int
 }
 
 const maxBatch = 256
@@ -261,26 +265,67 @@ func (b *batcher) submit(ctx context.Context, req *request) answer {
 	return <-p.done
 }
 
-// next waits for the next batch; false when the batcher is closed and drained.
+// next waits for the next batch; false when the batcher is closed and
+// drained.
+//
+// Group commit has a trap: the Applies answered by one commit come back
+// while the next commit is running, so with n appliers the batches settle
+// into two halves that alternate. next therefore waits, briefly, until as
+// many requests are in hand as were in play at the end of the last commit
+// (the ones it answered and the ones that waited for it). A lone applier
+// is never kept waiting, and an applier that went away costs one wait.
 func (b *batcher) next() ([]*pending, bool) {
 	p, ok := <-b.ch
 	if !ok {
 		return nil, false
 	}
 	batch := []*pending{p}
+	want := min(b.inPlay, maxBatch)
+	var timer *time.Timer
 	for len(batch) < maxBatch {
 		select {
 		case p, ok := <-b.ch:
 			if !ok {
-				return batch, true
+				return b.took(batch), true
 			}
 			batch = append(batch, p)
+			continue
 		default:
-			return batch, true
 		}
+		if len(batch) >= want {
+			break
+		}
+		if timer == nil {
+			timer = time.NewTimer(gatherWait)
+			defer timer.Stop()
+		}
+		select {
+		case p, ok := <-b.ch:
+			if !ok {
+				return b.took(batch), true
+			}
+			batch = append(batch, p)
+			continue
+		case <-timer.C:
+		}
+		break
 	}
-	return batch, true
+	return b.took(batch), true
 }
+
+// took notes the size of a batch taken, for the next one.
+func (b *batcher) took(batch []*pending) []*pending {
+	b.last = len(batch)
+	return batch
+}
+
+// committed is called by the writer when a batch's answers are out: the
+// requests then in play are those answered and those waiting.
+func (b *batcher) committed() { b.inPlay = b.last + len(b.ch) }
+
+// gatherWait bounds how long next waits for requests it expects; it is
+// well under one commit (an fsync takes a millisecond or more).
+const gatherWait = 300 * time.Microsecond
 
 // close stops taking requests; the writer finishes those already taken.
 func (b *batcher) close() {

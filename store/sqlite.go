@@ -173,6 +173,7 @@ func (s *sqliteStore) run() {
 				}
 			}
 		}
+		s.in.committed()
 	}
 }
 
@@ -344,7 +345,7 @@ func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 		}
 		if o := w.keyOut; o != nil {
 			if w.replaceKy {
-				if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ?`, w.key); err != nil {
+				if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ? AND created_ms < ?`, w.key, w.expiry.UnixMilli()); err != nil {
 					return fmt.Errorf("store: sqlite: %w", err)
 				}
 			}
