@@ -426,6 +426,9 @@ func TestLogReaderLineEndings(t *testing.T) {
 		{"exact, no ending", exact, false},
 		{"one more, LF", exact + "x\n", true},
 		{"one more, no ending", exact + "x", true},
+		// A byte order mark before the first line is not part of it.
+		{"byte order mark, exact", "\ufeff" + exact + "\n", false},
+		{"byte order mark, one more", "\ufeff" + exact + "x\n", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := record.NewLogReader(strings.NewReader(tc.log)).Next()

@@ -361,9 +361,6 @@ func (lr *LogReader) Next() (Entry, error) {
 			}
 		}
 		lr.line++
-		if lr.line == 1 {
-			b = bytes.TrimPrefix(b, []byte("\ufeff")) // a byte order mark some editors write
-		}
 		if tooLong {
 			return Entry{}, TooLongLineError(lr.line)
 		}
@@ -399,8 +396,15 @@ func ParseLogLine(line []byte, n int) (Entry, error) {
 // line longer than MaxLogLine is read to its end and dropped (tooLong). err
 // is io.EOF when the log ends, possibly after a last line without a
 // newline.
+//
+// A byte order mark that some editors write before the first line is
+// dropped here, so that it does not count towards the line's length (the
+// command's reader never counted it).
 func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
-	const room = MaxLogLine + len("\r\n") // all a line may hold, ending included
+	room := MaxLogLine + len("\r\n") // all a line may hold, ending included
+	if lr.line == 0 {
+		room += len(bom)
+	}
 	lr.buf = lr.buf[:0]
 	for {
 		frag, err := lr.br.ReadSlice('\n')
@@ -415,12 +419,17 @@ func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
 			continue
 		}
 		line = bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte{'\n'}), []byte{'\r'})
+		if lr.line == 0 {
+			line = bytes.TrimPrefix(line, []byte(bom))
+		}
 		if len(line) > MaxLogLine {
 			tooLong, line = true, nil
 		}
 		return line, tooLong, err
 	}
 }
+
+const bom = "\ufeff"
 
 func lineContext(line int) string { return "report log line " + strconv.Itoa(line) }
 
