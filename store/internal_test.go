@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/money"
+	"github.com/payrec/payrec/record"
+)
+
+func TestOutcomeKeepsFieldsAndSentinels(t *testing.T) {
+	first := &payrec.Error{Type: payrec.ErrorType, Code: "", Param: "amount", Message: "nothing left",
+		Err: fmt.Errorf("%w; %w", record.ErrNothingLeft, payrec.ErrInvalidTransition)}
+	again := rejection("pr_1", first).err()
+	var pe *payrec.Error
+	require.ErrorAs(t, again, &pe)
+	assert.Equal(t, *first, payrec.Error{Type: pe.Type, Code: pe.Code, Param: pe.Param, Message: pe.Message, Err: first.Err})
+	for _, s := range sentinels {
+		assert.Equal(t, errors.Is(first, s.err), errors.Is(again, s.err), "sentinel %s", s.name)
+	}
+	assert.ErrorIs(t, again, record.ErrRefundExceeds)
+	assert.NotErrorIs(t, again, record.ErrDuplicate)
+}
+
+func testRecord(t *testing.T, id string, refunds int) *record.Record {
+	t.Helper()
+	usd := money.MustParseCurrency("usd")
+	r, err := record.ReportPayment(record.ReportPaymentParams{ID: id, AttemptID: "par_" + id, Created: 1,
+		AmountRequested: money.New(1000, usd), InitiatedAt: 1,
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}},
+		Outcome:              record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: 1}})
+	require.NoError(t, err)
+	for i := range refunds {
+		require.NoError(t, r.ReportRefund(record.ReportRefundParams{Amount: money.New(1, usd),
+			ProcessorDetails: record.RefundProcessorDetails{RefundReference: fmt.Sprint("re_", i)}}))
+	}
+	return r
+}
+
+func TestCacheKeepsNewestAndBound(t *testing.T) {
+	c := newCache(2)
+	newer, older := testRecord(t, "pr_a", 2), testRecord(t, "pr_a", 1)
+	c.put(newer)
+	c.put(older)
+	assert.Same(t, newer, c.get("pr_a"), "a stale version never replaces a newer one")
+	c.put(testRecord(t, "pr_b", 0))
+	c.put(testRecord(t, "pr_c", 0))
+	assert.Len(t, c.m, 2)
+	assert.NotNil(t, c.get("pr_c"))
+}
+
+func TestListSQL(t *testing.T) {
+	ph := func(n int) string { return fmt.Sprintf("$%d", n) }
+	steps := []struct {
+		q    ListQuery
+		cur  *cursor
+		sql  string
+		args []any
+	}{
+		{ListQuery{Limit: 10}, nil,
+			"SELECT id FROM records WHERE livemode = $1 ORDER BY created DESC, id DESC LIMIT $2", []any{false, 11}},
+		{ListQuery{Limit: 2, CreatedAfter: 5, CreatedBefore: 9, Livemode: true}, &cursor{created: 7, id: "pr_x"},
+			"SELECT id FROM records WHERE livemode = $1 AND created > $2 AND created < $3 AND (created, id) < ($4, $5) ORDER BY created DESC, id DESC LIMIT $6",
+			[]any{true, int64(5), int64(9), int64(7), "pr_x", 3}},
+		{ListQuery{Limit: 2}, &cursor{created: 7, id: "pr_x", before: true},
+			"SELECT id FROM records WHERE livemode = $1 AND (created, id) > ($2, $3) ORDER BY created ASC, id ASC LIMIT $4",
+			[]any{false, int64(7), "pr_x", 3}},
+	}
+	for i, st := range steps {
+		sql, args := listSQL(st.q, st.cur, ph)
+		assert.Equal(t, st.sql, sql, "step %d: query", i)
+		assert.Equal(t, st.args, args, "step %d: args", i)
+	}
+}
+
+// TestBatcherGathers checks that a writer waits for the requests that were in
+// play at its last commit, so that their batches do not split in halves.
+func TestBatcherGathers(t *testing.T) {
+	b := newBatcher()
+	b.inPlay = 3
+	ctx := context.Background()
+	for i := range 3 {
+		go func() {
+			time.Sleep(time.Duration(i) * 50 * time.Microsecond)
+			b.submit(ctx, &request{id: fmt.Sprint(i)})
+		}()
+	}
+	batch, ok := b.next()
+	require.True(t, ok)
+	got := len(batch)
+	for len(batch) < 3 { // a slow machine may miss the wait: collect the rest
+		more, _ := b.next()
+		batch = append(batch, more...)
+	}
+	for _, p := range batch {
+		p.done <- answer{}
+	}
+	t.Logf("first batch took %d of 3", got)
+	b.close()
+	_, ok = b.next()
+	assert.False(t, ok)
+	assert.ErrorIs(t, b.submit(ctx, &request{}).err, ErrClosed)
+}
