@@ -1,0 +1,226 @@
+package store_test
+
+// Benchmarks of package store. The figures in README.md come from:
+//
+//	go test -p 1 -run '^$' -bench . -benchmem -count 3 ./store
+//
+// with PAYREC_TEST_POSTGRES set for the PostgreSQL ones. Throughput is
+// reported as reports/s; ns/op of a benchmark with concurrent appliers is
+// wall time divided by reports, so it is 1/throughput, not a latency.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/payrec/payrec/record"
+	"github.com/payrec/payrec/store"
+)
+
+// informational returns the i-th of an endless sequence of accepted
+// reports that do not grow a record (the description alternates), so that
+// what a benchmark measures does not drift with b.N.
+var descriptions = [2]record.ReportPaymentAttemptInformationalParams{{Description: "even"}, {Description: "odd"}}
+
+func informational(i int) record.Report { return descriptions[i%2] }
+
+// BenchmarkApplyMemory: Apply on the memory backend, beside what it must
+// at least do, apply the report in memory and copy the record for the
+// caller.
+func BenchmarkApplyMemory(b *testing.B) {
+	ctx := context.Background()
+	b.Run("store", func(b *testing.B) {
+		s := open(b, "memory")
+		apply(b, s, "pr_bench", payment("pr_bench", 1000))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if _, err := s.Apply(ctx, "pr_bench", informational(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline-apply-clone", func(b *testing.B) {
+		r, err := record.ReportPayment(payment("pr_bench", 1000))
+		require.NoError(b, err)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if err := r.Apply(informational(i)); err != nil {
+				b.Fatal(err)
+			}
+			_ = r.Clone()
+		}
+	})
+}
+
+// benchDSN returns a new database of backend name for b: SQLite in a
+// temporary file, PostgreSQL in a schema of its own.
+func benchDSN(b *testing.B, name string) string {
+	switch name {
+	case "sqlite":
+		return sqliteBackend.newDSN(b)
+	case "postgres":
+		return newPostgresSchema(b)
+	}
+	return "memory"
+}
+
+// runAppliers applies b.N reports with n goroutines; goroutine g reports on
+// ids[g%len(ids)]. It reports the throughput in reports/s.
+func runAppliers(b *testing.B, handles []*store.Store, n int, ids []string) {
+	ctx := context.Background()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, id := handles[g%len(handles)], ids[g%len(ids)]
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				if _, err := s.Apply(ctx, id, informational(i)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+}
+
+// newRecords creates n records in s for a benchmark and returns their IDs.
+func newRecords(b *testing.B, s *store.Store, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "pr_bench_" + strconv.Itoa(i)
+		apply(b, s, ids[i], payment(ids[i], 1000))
+	}
+	return ids
+}
+
+// BenchmarkApplySQLite: durable Applies on SQLite by 1 and by 16 concurrent
+// appliers, each on a record of its own.
+func BenchmarkApplySQLite(b *testing.B) {
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("appliers=%d", n), func(b *testing.B) {
+			s := open(b, benchDSN(b, "sqlite"))
+			runAppliers(b, []*store.Store{s}, n, newRecords(b, s, n))
+		})
+	}
+}
+
+// BenchmarkPostgres: 16 concurrent appliers on distinct records, beside
+// the baseline of what the database can commit: a bare one-row INSERT per
+// transaction by 16 concurrent connections, in the same run.
+func BenchmarkPostgres(b *testing.B) {
+	if os.Getenv(envPostgres) == "" {
+		b.Skipf("set %s to run", envPostgres)
+	}
+	b.Run("baseline-insert-16", func(b *testing.B) {
+		dsn := benchDSN(b, "postgres")
+		ctx := context.Background()
+		cfg, err := pgxpool.ParseConfig(dsn)
+		require.NoError(b, err)
+		cfg.MaxConns = 16
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		require.NoError(b, err)
+		defer pool.Close()
+		_, err = pool.Exec(ctx, "CREATE TABLE bench_rows (id bigserial PRIMARY KEY, payload text NOT NULL)")
+		require.NoError(b, err)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		start := time.Now()
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(b.N) {
+					// one statement outside BEGIN is one transaction
+					if _, err := pool.Exec(ctx, "INSERT INTO bench_rows (payload) VALUES ($1)", `{"description":"even"}`); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+	})
+	b.Run("apply-16", func(b *testing.B) {
+		s := open(b, benchDSN(b, "postgres"))
+		runAppliers(b, []*store.Store{s}, 16, newRecords(b, s, 16))
+	})
+}
+
+// BenchmarkHotRecord: 16 appliers on one record, over two handles on one
+// database (the memory store has one), with the optimistic-lock conflicts
+// they retried per report.
+func BenchmarkHotRecord(b *testing.B) {
+	for _, name := range []string{"memory", "sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			dsn := benchDSN(b, name)
+			handles := []*store.Store{open(b, dsn)}
+			if name != "memory" {
+				handles = append(handles, open(b, dsn))
+			}
+			ids := newRecords(b, handles[0], 1)
+			retries := func() uint64 {
+				var n uint64
+				for _, s := range handles {
+					n += s.Stats().Retries
+				}
+				return n
+			}
+			before := retries()
+			runAppliers(b, handles, 16, ids)
+			b.ReportMetric(float64(retries()-before)/float64(b.N), "retries/op")
+		})
+	}
+}
+
+// BenchmarkApplyHistory: Apply on a record with 1 and with 1,000 reports
+// before it. Two handles take turns, so that each Apply finds the record
+// changed by the other, as replicas do, and cannot rely on a cache alone.
+func BenchmarkApplyHistory(b *testing.B) {
+	for _, name := range []string{"memory", "sqlite", "postgres"} {
+		for _, prior := range []int{1, 1000} {
+			b.Run(fmt.Sprintf("%s/prior=%d", name, prior), func(b *testing.B) {
+				dsn := benchDSN(b, name)
+				handles := []*store.Store{open(b, dsn)}
+				if name != "memory" {
+					handles = append(handles, open(b, dsn))
+				}
+				ids := newRecords(b, handles[0], 1)
+				for i := 1; i < prior; i++ {
+					apply(b, handles[0], ids[0], informational(i))
+				}
+				ctx := context.Background()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := range b.N {
+					if _, err := handles[i%len(handles)].Apply(ctx, ids[0], informational(prior+i)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
