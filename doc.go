@@ -48,4 +48,14 @@
 // with the state of a record matches [ErrInvalidTransition]; a refused
 // event is also a *[TransitionError]. Package record's documentation has
 // the table of every cause.
+//
+// An Error has two faces. Its Message is what an API user reads: a plain
+// sentence in Stripe's vocabulary, the same whether the parameters arrived
+// as Go values or as JSON ("Missing required param: failed_at."). Error()
+// puts the Go context first, the rejecting package and, in a replay, the
+// report or log line ("record: report log line 3: Missing required param:
+// failed_at."). Code is one of Stripe's standard codes where one fits, and
+// the envelope then carries Stripe's doc_url for it. Stripe's list has no
+// code for an unknown enum value or currency, and Stripe's own responses
+// to those carry none, so neither does payrec.
 package payrec

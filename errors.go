@@ -3,6 +3,7 @@ package payrec
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 )
 
 // ErrorType is the value of the type field of a Stripe-shaped [Error].
@@ -21,7 +22,18 @@ const (
 	CodeAmountTooLarge          = "amount_too_large"
 	CodeAmountTooSmall          = "amount_too_small"
 	CodeParametersExclusive     = "parameters_exclusive"
+	CodeInvalidCharacters       = "invalid_characters"
+	CodeIdempotencyKeyInUse     = "idempotency_key_in_use"
 )
+
+// standardCodes are the codes of Stripe's list (docs.stripe.com/error-codes)
+// that payrec and the packages built on it report: each has a page there.
+var standardCodes = map[string]bool{
+	CodeParameterMissing: true, CodeParameterUnknown: true, CodeParameterInvalidInteger: true,
+	CodeParameterInvalidEmpty: true, CodeResourceMissing: true, CodeResourceAlreadyExists: true,
+	CodeAmountTooLarge: true, CodeAmountTooSmall: true, CodeParametersExclusive: true,
+	CodeInvalidCharacters: true, CodeIdempotencyKeyInUse: true,
+}
 
 // ErrInvalidParameter is the cause of every rejection of a parameter: a
 // missing, unknown, malformed or out-of-range value. The *Error that carries
@@ -43,19 +55,40 @@ type Error struct {
 	// "failed_at", "amount_requested[currency]" or "metadata[order]"; it is
 	// empty when the rejection concerns the record's state, not a parameter.
 	Param string
-	// Message says what was wrong and, for state conflicts, what the record
-	// holds. It starts with the name of the package that rejected the report.
+	// Message is what an API user reads: a plain sentence in Stripe's
+	// vocabulary (parameter names in bracket form, endpoint names) saying
+	// what was wrong and, for state conflicts, what the record holds. It
+	// names no Go package or type and nests no Go error text, and it is the
+	// same whichever way the parameters arrived (Go values or JSON).
 	Message string
+	// Context is what a Go reader needs besides Message: the package that
+	// rejected the report and, for a replay, which report or log line it
+	// was, such as "record: report log line 3". Error puts it before
+	// Message; Envelope never shows it.
+	Context string
 	// Err is the cause; Unwrap returns it.
 	Err error
 }
 
-// Error returns e.Message.
+// Error returns e.Message, after e.Context and ": " when there is one:
+// "record: Missing required param: failed_at."
 func (e *Error) Error() string {
 	if e == nil {
 		return "payrec: <nil *Error>"
 	}
-	return e.Message
+	if e.Context == "" {
+		return e.Message
+	}
+	return e.Context + ": " + e.Message
+}
+
+// DocURL returns the page of Stripe's documentation that explains e.Code,
+// as Stripe's doc_url does, or "" when e has no standard code.
+func (e *Error) DocURL() string {
+	if !standardCodes[e.Code] {
+		return ""
+	}
+	return "https://docs.stripe.com/error-codes/" + strings.ReplaceAll(e.Code, "_", "-")
 }
 
 // Unwrap returns e.Err.
@@ -71,12 +104,13 @@ type wireError struct {
 	Code    string `json:"code,omitempty"`
 	Param   string `json:"param,omitempty"`
 	Message string `json:"message"`
+	DocURL  string `json:"doc_url,omitempty"`
 }
 
 // wire returns e's Stripe fields; an empty Type is Stripe's
 // invalid_request_error.
 func (e *Error) wire() wireError {
-	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message}
+	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message, DocURL: e.DocURL()}
 	if w.Type == "" {
 		w.Type = ErrorType
 	}
@@ -84,7 +118,7 @@ func (e *Error) wire() wireError {
 }
 
 // MarshalJSON encodes e as Stripe's error object: type, code and param
-// (omitted when empty) and message.
+// (omitted when empty), message, and doc_url for a standard code.
 func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(e.wire()) }
 
 // Envelope renders err as Stripe's error envelope {"error":{…}}. An error

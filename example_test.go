@@ -59,6 +59,6 @@ func Example() {
 	// Output:
 	// 20.00 USD 5.00 USD 5
 	// true true
-	// record: cannot fail the latest attempt par_2 of pr_123: it was guaranteed at 1730211520 (20.00 USD guaranteed, 5.00 USD refunded)
-	// {"error":{"type":"invalid_request_error","message":"record: cannot fail the latest attempt par_2 of pr_123: it was guaranteed at 1730211520 (20.00 USD guaranteed, 5.00 USD refunded)"}}
+	// record: Cannot fail the latest attempt par_2 of pr_123: it was guaranteed at 1730211520 (20.00 USD guaranteed, 5.00 USD refunded).
+	// {"error":{"type":"invalid_request_error","message":"Cannot fail the latest attempt par_2 of pr_123: it was guaranteed at 1730211520 (20.00 USD guaranteed, 5.00 USD refunded)."}}
 }

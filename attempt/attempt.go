@@ -1,7 +1,6 @@
 package attempt
 
 import (
-	"fmt"
 	"maps"
 
 	"github.com/payrec/payrec"
@@ -118,7 +117,7 @@ func (in *Init) check() error {
 	}
 	if !in.Requested.IsPositive() {
 		return root.Key("amount_requested").Key("value").Errorf(payrec.CodeAmountTooSmall, nil,
-			"amount_requested must be positive, got %s", in.Requested)
+			"Invalid amount: amount_requested must be positive, got %s", in.Requested)
 	}
 	if err := in.PaymentMethodDetails.check(root.Key("payment_method_details")); err != nil {
 		return err
@@ -133,7 +132,8 @@ func (in *Init) check() error {
 		return err
 	}
 	if !in.CustomerPresence.IsValid() {
-		return root.Key("customer_presence").Errorf("", nil, "invalid customer_presence %s", in.CustomerPresence)
+		return root.Key("customer_presence").Errorf("", nil,
+			"Invalid customer_presence: must be one of on_session or off_session, got %s", in.CustomerPresence)
 	}
 	if !wire.TextOK(in.Description) {
 		return wire.CheckText(in.Description, root.Key("description"))
@@ -286,11 +286,7 @@ func (a *Attempt) transition(e payrec.Event, at int64) error {
 	}
 	next, err := a.state.Transition(e)
 	if err != nil {
-		return &payrec.Error{
-			Type:    payrec.ErrorType,
-			Message: fmt.Sprintf("attempt: cannot %s attempt %s: it is %s", e, a.id, a.state),
-			Err:     err,
-		}
+		return wire.Conflict(pkg, "", "", err, "Cannot %s attempt %s: it is %s", e, a.id, a.state)
 	}
 	a.state = next
 	switch next {
@@ -316,11 +312,10 @@ func settle(a Attempt, e payrec.Event, at int64, p wire.Path) (Attempt, error) {
 // positive and not before its initiated_at. p names the parameter.
 func (a *Attempt) checkTime(at int64, p wire.Path) error {
 	if at <= 0 {
-		return p.Errorf(payrec.CodeParameterInvalidInteger, wire.ErrNotPositive,
-			"%s must be a positive Unix timestamp, got %d", p, at)
+		return wire.NotPositive(p, at)
 	}
 	if at < a.initiatedAt {
-		return p.Errorf("", nil, "%s %d is before the attempt's initiated_at %d", p, at, a.initiatedAt)
+		return p.Errorf("", nil, "Invalid timestamp: %s %d is before the attempt's initiated_at %d", p, at, a.initiatedAt)
 	}
 	return nil
 }

@@ -92,7 +92,8 @@ func mustJSON(t require.TestingT, a attempt.Attempt) string {
 }
 
 // requireError checks that err is a Stripe-shaped *payrec.Error with the
-// given param and code, whose message names the attempt package.
+// given param and code: Error() names the attempt package, and the message
+// an API user reads is a sentence without it.
 func requireError(t require.TestingT, err error, param, code string) *payrec.Error {
 	require.Error(t, err)
 	var pe *payrec.Error
@@ -100,7 +101,9 @@ func requireError(t require.TestingT, err error, param, code string) *payrec.Err
 	assert.Equal(t, payrec.ErrorType, pe.Type, "type")
 	assert.Equal(t, param, pe.Param, "param")
 	assert.Equal(t, code, pe.Code, "code")
-	assert.True(t, strings.HasPrefix(pe.Message, "attempt: "), "message %q starts with the package name", pe.Message)
+	assert.True(t, strings.HasPrefix(pe.Error(), "attempt: "), "Error() %q starts with the package name", pe.Error())
+	assert.NotContains(t, pe.Message, "attempt:", "the message names no Go package")
+	assert.Regexp(t, `^\p{Lu}.*\.$`, pe.Message, "the message is a sentence")
 	return pe
 }
 
@@ -450,12 +453,12 @@ func TestNewValidation(t *testing.T) {
 		code  string
 	}{
 		{"id missing", func(in *attempt.Init) { in.ID = "" }, "id", payrec.CodeParameterMissing},
-		{"id with space", func(in *attempt.Init) { in.ID = "par 1" }, "id", ""},
-		{"id with control", func(in *attempt.Init) { in.ID = "par\x01" }, "id", ""},
+		{"id with space", func(in *attempt.Init) { in.ID = "par 1" }, "id", payrec.CodeInvalidCharacters},
+		{"id with control", func(in *attempt.Init) { in.ID = "par\x01" }, "id", payrec.CodeInvalidCharacters},
 		{"id too long", func(in *attempt.Init) { in.ID = strings.Repeat("a", 256) }, "id", ""},
-		{"id not UTF-8", func(in *attempt.Init) { in.ID = "par_\xff" }, "id", ""},
+		{"id not UTF-8", func(in *attempt.Init) { in.ID = "par_\xff" }, "id", payrec.CodeInvalidCharacters},
 		{"payment_record missing", func(in *attempt.Init) { in.PaymentRecord = "" }, "payment_record", payrec.CodeParameterMissing},
-		{"payment_record with tab", func(in *attempt.Init) { in.PaymentRecord = "pr\t1" }, "payment_record", ""},
+		{"payment_record with tab", func(in *attempt.Init) { in.PaymentRecord = "pr\t1" }, "payment_record", payrec.CodeInvalidCharacters},
 		{"created zero", func(in *attempt.Init) { in.Created = 0 }, "created", payrec.CodeParameterMissing},
 		{"created negative", func(in *attempt.Init) { in.Created = -1 }, "created", payrec.CodeParameterInvalidInteger},
 		{"initiated_at zero", func(in *attempt.Init) { in.InitiatedAt = 0 }, "initiated_at", payrec.CodeParameterMissing},

@@ -281,7 +281,7 @@ func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
 // that is not a known type's JSON object.
 func (d PaymentMethodDetails) check(p wire.Path) error {
 	if d.Type != "" && !IsPaymentMethodType(d.Type) {
-		return p.Key("type").Errorf("", nil, "unknown payment method type %q", d.Type)
+		return p.Key("type").Errorf("", nil, "Invalid %s: %q is not one of Stripe's payment method types", p.Key("type"), d.Type)
 	}
 	if !d.Custom.IsZero() && d.Custom.DisplayName == "" {
 		return p.Key("custom").Key("display_name").Missing()
@@ -552,8 +552,8 @@ type ProcessorDetails struct {
 // for p.
 func (d ProcessorDetails) check(p wire.Path) error {
 	if d.Type != "" && d.Type != ProcessorTypeCustom {
-		return p.Key("type").Errorf("", nil,
-			"unknown processor type %q (only %q is defined)", d.Type, ProcessorTypeCustom)
+		q := p.Key("type")
+		return q.Errorf("", nil, "Invalid %s: must be %s, got %q", q, ProcessorTypeCustom, d.Type)
 	}
 	if !wire.TextOK(d.PaymentReference) {
 		return wire.CheckText(d.PaymentReference, p.Key("custom").Key("payment_reference"))

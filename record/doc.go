@@ -35,8 +35,9 @@
 // # Errors
 //
 // Every rejection is a *[payrec.Error] with Stripe's error fields (Type,
-// Code, Param in bracket form, Message); [payrec.Envelope] renders it as
-// Stripe's {"error":{…}} body. Its cause matches one sentinel under
+// Code, Param in bracket form, Message: a sentence for API users, without
+// Go context, which Error() adds); [payrec.Envelope] renders it as
+// Stripe's {"error":{…}} body, with doc_url for a standard code. Its cause matches one sentinel under
 // [errors.Is]. This is the one table of them:
 //
 //	Sentinel                     Cause                                     Also matches

@@ -37,7 +37,7 @@ func canonicalEncoding(rep Report) ([]byte, error) {
 		p.Metadata, p.ClearMetadata = nil, false
 		return p.MarshalJSON()
 	case nil:
-		return nil, root.Errorf("", nil, "cannot encode a nil report")
+		return nil, root.Errorf("", nil, "Cannot encode a nil report")
 	default:
 		return rep.(json.Marshaler).MarshalJSON()
 	}

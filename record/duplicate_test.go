@@ -59,7 +59,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		return w
 	}
 	refundDup := func(is bool) rejection {
-		w := rejection{Param: "processor_details[custom][refund_reference]"}
+		w := rejection{Param: "processor_details[custom][refund_reference]", Code: payrec.CodeResourceAlreadyExists}
 		if is {
 			w.Is = []error{record.ErrDuplicate, record.ErrDuplicateRefundReference}
 		} else {

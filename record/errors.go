@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/wire"
 )
 
 // Sentinels, one per cause of rejection. Every rejection is a *payrec.Error
@@ -80,7 +81,7 @@ var (
 
 // stateError builds a rejection caused by the record's state.
 func stateError(cause error, format string, args ...any) error {
-	return &payrec.Error{Type: payrec.ErrorType, Message: fmt.Sprintf(format, args...), Err: cause}
+	return wire.Conflict(pkg, "", "", cause, format, args...)
 }
 
 // duplicateOf marks cause as a duplicate: errors.Is matches both ErrDuplicate

@@ -49,15 +49,16 @@ func TestEnvelopeOfRejections(t *testing.T) {
 				return guaranteed(t).ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: fixtureSettledAt + 1})
 			},
 			want:     map[string]any{"type": "invalid_request_error"},
-			contains: []string{"record: ", "guaranteed", "10.00 USD"},
+			contains: []string{"Cannot fail", "guaranteed", "10.00 USD"},
 		},
 		{
 			name: "refund exceeds",
 			err: func(t *testing.T) error {
 				return guaranteed(t).ReportRefund(refund("re_1", usdCents(1001)))
 			},
-			want:     map[string]any{"type": "invalid_request_error", "param": "amount"},
-			contains: []string{"record: cannot refund 10.01 USD", "only 10.00 USD guaranteed remains"},
+			want: map[string]any{"type": "invalid_request_error", "code": "amount_too_large", "param": "amount",
+				"doc_url": "https://docs.stripe.com/error-codes/amount-too-large"},
+			contains: []string{"Cannot refund 10.01 USD", "only 10.00 USD guaranteed remains"},
 		},
 		{
 			name: "refund currency mismatch",
@@ -74,7 +75,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 					Metadata: map[string]string{"a": "1"}, ClearMetadata: true,
 				})
 			},
-			want:     map[string]any{"type": "invalid_request_error", "code": "parameters_exclusive", "param": "metadata"},
+			want: map[string]any{"type": "invalid_request_error", "code": "parameters_exclusive", "param": "metadata",
+				"doc_url": "https://docs.stripe.com/error-codes/parameters-exclusive"},
 			contains: []string{"metadata"},
 		},
 		{
@@ -85,7 +87,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 				p.AttemptID = fixtureAttemptID
 				return r.ReportPaymentAttempt(p)
 			},
-			want:     map[string]any{"type": "invalid_request_error", "code": "resource_already_exists", "param": "attempt_id"},
+			want: map[string]any{"type": "invalid_request_error", "code": "resource_already_exists", "param": "attempt_id",
+				"doc_url": "https://docs.stripe.com/error-codes/resource-already-exists"},
 			contains: []string{fixtureAttemptID},
 		},
 		{
@@ -94,7 +97,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 				var p record.ReportPaymentParams
 				return p.UnmarshalJSON([]byte(reportPaymentType.with(`"outcome":"failed","failed":{"failed_atx":1730211363}`)))
 			},
-			want:     map[string]any{"type": "invalid_request_error", "code": "parameter_unknown", "param": "failed[failed_atx]"},
+			want: map[string]any{"type": "invalid_request_error", "code": "parameter_unknown", "param": "failed[failed_atx]",
+				"doc_url": "https://docs.stripe.com/error-codes/parameter-unknown"},
 			contains: []string{"failed[failed_atx]"},
 		},
 		{
@@ -103,7 +107,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 				var p record.ReportPaymentAttemptFailedParams
 				return p.UnmarshalJSON([]byte(`{}`))
 			},
-			want:     map[string]any{"type": "invalid_request_error", "code": "parameter_missing", "param": "failed_at"},
+			want: map[string]any{"type": "invalid_request_error", "code": "parameter_missing", "param": "failed_at",
+				"doc_url": "https://docs.stripe.com/error-codes/parameter-missing"},
 			contains: []string{"failed_at"},
 		},
 		{
@@ -112,7 +117,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 				var p record.ReportPaymentAttemptFailedParams
 				return p.UnmarshalJSON([]byte(`{"failed_at":1.5}`))
 			},
-			want:     map[string]any{"type": "invalid_request_error", "code": "parameter_invalid_integer", "param": "failed_at"},
+			want: map[string]any{"type": "invalid_request_error", "code": "parameter_invalid_integer", "param": "failed_at",
+				"doc_url": "https://docs.stripe.com/error-codes/parameter-invalid-integer"},
 			contains: []string{"1.5"},
 		},
 		{
@@ -143,6 +149,8 @@ func TestEnvelopeOfRejections(t *testing.T) {
 			for _, s := range tt.contains {
 				assert.Contains(t, msg, s)
 			}
+			assert.NotContains(t, msg, "record:", "the message an API user reads names no Go package")
+			assert.True(t, strings.HasPrefix(err.Error(), "record: "), "Error() keeps the Go context: %s", err)
 
 			// The error object alone is what *payrec.Error marshals to.
 			b, merr := json.Marshal(pe)
@@ -179,7 +187,8 @@ func TestEnvelopeOfOtherErrors(t *testing.T) {
 		{
 			name: "payrec.Error without a type",
 			err:  &payrec.Error{Code: payrec.CodeParameterMissing, Param: "failed_at", Message: "record: missing failed_at"},
-			want: map[string]any{"type": "invalid_request_error", "code": "parameter_missing", "param": "failed_at", "message": "record: missing failed_at"},
+			want: map[string]any{"type": "invalid_request_error", "code": "parameter_missing", "param": "failed_at",
+				"message": "record: missing failed_at", "doc_url": "https://docs.stripe.com/error-codes/parameter-missing"},
 		},
 		{
 			name: "payrec.Error wrapped twice",
@@ -199,8 +208,8 @@ func TestEnvelopeOfNil(t *testing.T) {
 	assert.Nil(t, payrec.Envelope(nil))
 }
 
-// TestEnvelopeOfLogLine: a rejected log line renders with its line number
-// in the message and the nested param name.
+// TestEnvelopeOfLogLine: a rejected log line renders with the nested param
+// name; its line number is Go context, in Error() but not in the message.
 func TestEnvelopeOfLogLine(t *testing.T) {
 	log := `{"op":"report_payment","params":` + reportPaymentType.minimal() + "}\n" +
 		`{"op":"report_payment_attempt_failed","id":"pr_1","params":{"failed_at":"later"}}` + "\n"
@@ -210,5 +219,6 @@ func TestEnvelopeOfLogLine(t *testing.T) {
 	assert.Equal(t, "invalid_request_error", got["type"])
 	assert.Equal(t, "parameter_invalid_integer", got["code"])
 	assert.Equal(t, "params[failed_at]", got["param"])
-	assert.Contains(t, got["message"], "line 2")
+	assert.Equal(t, "Invalid integer: params[failed_at] must be a Unix timestamp in whole seconds, got \"later\".", got["message"])
+	assert.Contains(t, err.Error(), "record: report log line 2: Invalid integer")
 }

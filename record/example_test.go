@@ -183,7 +183,7 @@ func ExampleRecord_ReportPaymentAttemptFailed_duplicate() {
 	fmt.Println(errors.Is(err, record.ErrDuplicate), errors.Is(err, payrec.ErrInvalidTransition))
 	// Output:
 	// first applied
-	// retry already applied: record: duplicate report: the latest attempt par_dup of pr_dup was already failed at 1730253453
+	// retry already applied: record: Duplicate report: the latest attempt par_dup of pr_dup was already failed at 1730253453.
 	// version 2
 	// false true
 }
@@ -296,7 +296,7 @@ func ExampleRecord_ReportRefund() {
 	// 6.00 USD 4.00 USD
 	// 0.00 USD 10.00 USD
 	// true
-	// record: cannot refund 1.00 USD on pr_refund: nothing is left to refund (attempt par_refund: 10.00 USD guaranteed, all of it refunded)
+	// record: Cannot refund 1.00 USD on pr_refund: nothing is left to refund (attempt par_refund: 10.00 USD guaranteed, all of it refunded).
 	// rf_1 4.00 USD
 	// rf_2 6.00 USD
 }
@@ -346,9 +346,9 @@ func Example_errors() {
 	// true
 	// failed guarantee
 	// type=invalid_request_error code="" param=""
-	// record: cannot guarantee the latest attempt par_err of pr_err: it was failed at 1730253453 (10.00 USD failed)
+	// Cannot guarantee the latest attempt par_err of pr_err: it was failed at 1730253453 (10.00 USD failed).
 	// true false
-	// {"error":{"type":"invalid_request_error","code":"parameter_missing","param":"failed_at","message":"record: missing required parameter failed_at"}}
+	// {"error":{"type":"invalid_request_error","code":"parameter_missing","param":"failed_at","message":"Missing required param: failed_at.","doc_url":"https://docs.stripe.com/error-codes/parameter-missing"}}
 	// version 1
 }
 
@@ -445,7 +445,7 @@ func ExampleReplay() {
 	// Output:
 	// 3 7.00 USD 3.00 USD
 	// true
-	// record: replay report 4 (report_payment_attempt_failed): cannot fail the latest attempt par_replay of pr_replay: it was guaranteed at 1730211400 (7.00 USD guaranteed, 3.00 USD refunded)
+	// record: replay report 4 (report_payment_attempt_failed): Cannot fail the latest attempt par_replay of pr_replay: it was guaranteed at 1730211400 (7.00 USD guaranteed, 3.00 USD refunded).
 }
 
 func ExampleLogWriter() {
@@ -492,5 +492,5 @@ func ExampleReplayLog() {
 	// Output:
 	// pr_log 2 10.00 USD
 	// true
-	// record: report log line 3: it names record "pr_other", not "pr_log"
+	// record: report log line 3: The line names record "pr_other", not "pr_log".
 }

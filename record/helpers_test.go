@@ -144,7 +144,7 @@ func assertRejected(t testing.TB, err error, want rejection) {
 	assert.Equal(t, payrec.ErrorType, pe.Type, "Type")
 	assert.Equal(t, want.Param, pe.Param, "Param (message: %s)", pe.Message)
 	assert.Equal(t, want.Code, pe.Code, "Code (message: %s)", pe.Message)
-	assert.Regexp(t, `^(record|attempt|money|payrec): `, pe.Message, "message starts with the package name")
+	assertMessage(t, pe)
 	for _, s := range want.Is {
 		assert.ErrorIs(t, err, s)
 	}
@@ -163,6 +163,18 @@ func assertRejected(t testing.TB, err error, want rejection) {
 	for _, s := range want.Contains {
 		assert.Contains(t, err.Error(), s, "message")
 	}
+}
+
+// assertMessage checks the two faces of a rejection: Message is a plain
+// sentence for API users, without Go package names or nested Go error
+// text, and Error() keeps the Go context (the rejecting package first).
+func assertMessage(t testing.TB, pe *payrec.Error) {
+	t.Helper()
+	assert.Regexp(t, `^(record|attempt|money|payrec): `, pe.Error(), "Error() starts with the package name")
+	assert.NotRegexp(t, `\b(record|attempt|money|payrec|wire|json): `, pe.Message, "Message holds a Go prefix")
+	assert.Regexp(t, `^\p{Lu}`, pe.Message, "Message is a sentence that starts with a capital letter")
+	assert.Regexp(t, `\.$`, pe.Message, "Message is a sentence that ends with a full stop")
+	assert.Equal(t, pe.Context+": "+pe.Message, pe.Error())
 }
 
 // paramRejection expects a parameter error for param with Stripe code code.

@@ -17,9 +17,9 @@ import (
 func encodable(o Outcome, presence attempt.CustomerPresence, md map[string]string, clearMD bool) error {
 	switch {
 	case !o.IsValid():
-		return root.Key("outcome").Errorf("", nil, "cannot encode outcome %s", o)
+		return root.Key("outcome").Errorf("", nil, "Cannot encode outcome %s", o)
 	case !presence.IsValid():
-		return root.Key("customer_presence").Errorf("", nil, "cannot encode customer_presence %s", presence)
+		return root.Key("customer_presence").Errorf("", nil, "Cannot encode customer_presence %s", presence)
 	}
 	return checkExclusive(len(md) > 0, clearMD, "metadata")
 }

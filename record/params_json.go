@@ -257,7 +257,7 @@ func (p *ReportRefundParams) decode(data []byte, at wire.Path) error {
 				return err
 			}
 			if s != "refunded" {
-				return q.Errorf("", nil, "invalid outcome %q (want refunded)", s)
+				return q.Errorf("", nil, "Invalid %s: must be refunded, got %q", q, s)
 			}
 			return nil
 		case "amount":
@@ -320,7 +320,7 @@ func decodeRefundProcessor(val []byte, p wire.Path, dst *RefundProcessorDetails)
 		err = seen.requireAt(p, "type", "custom")
 	}
 	if err == nil && v.Type != "custom" {
-		err = p.Key("type").Errorf("", nil, "unknown processor type %q (only \"custom\" is defined)", v.Type)
+		err = p.Key("type").Errorf("", nil, "Invalid %s: must be custom, got %q", p.Key("type"), v.Type)
 	}
 	if err == nil {
 		*dst = v
@@ -430,7 +430,7 @@ func decodeOutcome(val []byte, p wire.Path, dst *Outcome) error {
 		return err
 	}
 	if err := dst.UnmarshalText([]byte(s)); err != nil {
-		return p.Errorf("", nil, "invalid outcome %q (want guaranteed or failed)", s)
+		return p.Errorf("", nil, "Invalid %s: must be one of guaranteed or failed, got %q", p, s)
 	}
 	return nil
 }
@@ -444,7 +444,7 @@ func decodePresence(val []byte, p wire.Path, v *ReportPaymentParams) error {
 		return err
 	}
 	if err := v.CustomerPresence.UnmarshalText([]byte(s)); err != nil {
-		return p.Errorf("", nil, "invalid customer_presence %q (want on_session or off_session)", s)
+		return p.Errorf("", nil, "Invalid %s: must be one of on_session or off_session, got %q", p, s)
 	}
 	return nil
 }
@@ -476,7 +476,7 @@ func decodeMetadata(val []byte, p wire.Path, dst *map[string]string, clear *bool
 func decodeExpand(val []byte, p wire.Path) error {
 	var list []string
 	if err := json.Unmarshal(val, &list); err != nil {
-		return p.Errorf("", nil, "expand must be an array of strings")
+		return p.Errorf("", nil, "Invalid array: %s must be an array of strings", p)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/internal/jsonscan"
@@ -76,7 +75,7 @@ func (ReportRefundParams) report()                      {}
 func (r *Record) Apply(rep Report) error {
 	rep = canonical(rep)
 	if rep == nil {
-		return root.Errorf("", nil, "cannot apply a nil report")
+		return root.Errorf("", nil, "No report was given")
 	}
 	return reportOps[rep.Op()].apply(r, rep)
 }
@@ -197,8 +196,7 @@ func (r *Record) recreate(p *ReportPaymentParams) error {
 	if len(r.attempts) > 0 && sameReport(r.createdBy(), *p) {
 		err = duplicateOf(err)
 	}
-	return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "id", Err: err,
-		Message: fmt.Sprintf("record: record %q already exists", r.id)}
+	return wire.Conflict(pkg, payrec.CodeResourceAlreadyExists, "id", err, "Payment record %q already exists", r.id)
 }
 
 // Replay rebuilds a record from its reports: the first must be the
@@ -208,11 +206,11 @@ func (r *Record) recreate(p *ReportPaymentParams) error {
 // says which report it was.
 func Replay(reports ...Report) (*Record, error) {
 	if len(reports) == 0 {
-		return nil, root.Errorf("", nil, "replay needs at least the report_payment that creates the record")
+		return nil, root.Errorf("", nil, "Replay needs at least the report_payment that creates the record")
 	}
 	first, ok := canonical(reports[0]).(ReportPaymentParams)
 	if !ok {
-		return nil, root.Errorf("", nil, "replay must start with report_payment, not %s", opOf(reports[0]))
+		return nil, root.Errorf("", nil, "Replay must start with report_payment, not %s", opOf(reports[0]))
 	}
 	r, err := ReportPayment(first)
 	if err != nil {
@@ -256,7 +254,7 @@ func (e Entry) RecordID() string {
 func (e Entry) MarshalJSON() ([]byte, error) {
 	rep := canonical(e.Report)
 	if rep == nil {
-		return nil, root.Errorf("", nil, "cannot encode a log entry without a report")
+		return nil, root.Errorf("", nil, "Cannot encode a log entry without a report")
 	}
 	params, err := rep.(json.Marshaler).MarshalJSON()
 	if err != nil {
@@ -302,12 +300,12 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 	}
 	kind, ok := reportOps[op]
 	if !ok {
-		return line.Key("op").Errorf("", nil, "unknown op %q", op)
+		return line.Key("op").Errorf("", nil, "Unknown op %q", op)
 	}
 	create := op == OpReportPayment
 	switch {
 	case create && seen.has("id"):
-		return line.Key("id").Errorf("", nil, "a report_payment line carries its record ID in params.id, not id")
+		return line.Key("id").Errorf("", nil, "A report_payment line carries its record ID in params[id], not id")
 	case !create && id == "":
 		return line.Key("id").Missing()
 	}
@@ -376,8 +374,8 @@ func (lr *LogReader) Next() (Entry, error) {
 // TooLongLineError returns the error LogReader reports for line n of a log
 // when it is longer than MaxLogLine; it matches ErrLineTooLong.
 func TooLongLineError(n int) error {
-	return &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong,
-		Message: fmt.Sprintf("record: report log line %d: longer than %d bytes", n, MaxLogLine)}
+	return &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong, Context: "record: " + lineContext(n),
+		Message: wire.Sentence("The line is longer than %d bytes", MaxLogLine)}
 }
 
 // ParseLogLine decodes line, the n-th line of a report log, as LogReader
@@ -433,15 +431,17 @@ const bom = "\ufeff"
 
 func lineContext(line int) string { return "report log line " + strconv.Itoa(line) }
 
-// annotate returns err with its message prefixed by "record: <context>: ",
-// keeping the Stripe fields and the causes of the *payrec.Error it carries.
+// annotate returns err with "record: <context>" as its Go context, so that
+// Error() says which report or log line was rejected, keeping the Stripe
+// fields (Message among them) and the causes of the *payrec.Error it
+// carries.
 func annotate(err error, context string) error {
 	var pe *payrec.Error
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("record: %s: %w", context, err)
 	}
 	c := *pe
-	c.Message = "record: " + context + ": " + strings.TrimPrefix(pe.Message, "record: ")
+	c.Context = "record: " + context
 	return &c
 }
 
@@ -485,8 +485,8 @@ func ReplayLog(r io.Reader) (*Record, error) {
 		if rec == nil {
 			p, ok := canonical(e.Report).(ReportPaymentParams)
 			if !ok {
-				return nil, root.Errorf("", nil, "report log line %d: the log must start with report_payment, not %s",
-					lr.Line(), e.Report.Op())
+				return nil, annotate(root.Errorf("", nil, "The log must start with report_payment, not %s",
+					e.Report.Op()), lineContext(lr.Line()))
 			}
 			if rec, err = ReportPayment(p); err != nil {
 				return nil, annotate(err, lineContext(lr.Line()))
@@ -494,16 +494,15 @@ func ReplayLog(r io.Reader) (*Record, error) {
 			continue
 		}
 		if e.RecordID() != rec.id {
-			return nil, &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceMissing, Param: "id",
-				Err:     ErrRecordMismatch,
-				Message: fmt.Sprintf("record: report log line %d: it names record %q, not %q", lr.Line(), e.RecordID(), rec.id)}
+			return nil, annotate(wire.Conflict(pkg, payrec.CodeResourceMissing, "id", ErrRecordMismatch,
+				"The line names record %q, not %q", e.RecordID(), rec.id), lineContext(lr.Line()))
 		}
 		if err := rec.Apply(e.Report); err != nil {
 			return nil, annotate(err, lineContext(lr.Line()))
 		}
 	}
 	if rec == nil {
-		return nil, root.Errorf("", nil, "the report log is empty")
+		return nil, root.Errorf("", nil, "The report log is empty")
 	}
 	return rec, nil
 }

@@ -129,24 +129,24 @@ func settleNew(a *attempt.Attempt, o Outcome, g GuaranteedParams, f FailedParams
 	switch o {
 	case 0:
 		if g != (GuaranteedParams{}) {
-			return root.Key("guaranteed").Errorf("", nil, "guaranteed is given without outcome=guaranteed")
+			return root.Key("guaranteed").Errorf("", nil, "The guaranteed hash is given without outcome guaranteed")
 		}
 		if f != (FailedParams{}) {
-			return root.Key("failed").Errorf("", nil, "failed is given without outcome=failed")
+			return root.Key("failed").Errorf("", nil, "The failed hash is given without outcome failed")
 		}
 		return nil
 	case OutcomeGuaranteed:
 		if f != (FailedParams{}) {
-			return root.Key("failed").Errorf("", nil, "failed is given with outcome=guaranteed")
+			return root.Key("failed").Errorf("", nil, "The failed hash is given with outcome guaranteed")
 		}
 		ev, at, q = payrec.Guarantee, g.GuaranteedAt, pathGuaranteedAt
 	case OutcomeFailed:
 		if g != (GuaranteedParams{}) {
-			return root.Key("guaranteed").Errorf("", nil, "guaranteed is given with outcome=failed")
+			return root.Key("guaranteed").Errorf("", nil, "The guaranteed hash is given with outcome failed")
 		}
 		ev, at, q = payrec.Fail, f.FailedAt, pathFailedAt
 	default:
-		return root.Key("outcome").Errorf("", nil, "invalid outcome %s (want guaranteed or failed)", o)
+		return root.Key("outcome").Errorf("", nil, "Invalid outcome: must be one of guaranteed or failed, got %s", o)
 	}
 	if err := wire.CheckTimestamp(at, q, true); err != nil { // the hash is given: its time is required
 		return err
@@ -171,7 +171,7 @@ func checkOutcomeTime(a *attempt.Attempt, at int64, p wire.Path) error {
 func checkExclusive(set, clear bool, param string) error {
 	if set && clear {
 		return root.Key(param).Errorf(payrec.CodeParametersExclusive, nil,
-			"%s cannot be cleared and set in the same report", param)
+			"Cannot both clear and set %s in one report", param)
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func (r *Record) checkMetadata(md map[string]string, clear bool) error {
 
 // errNoAttempt rejects reports on the zero Record.
 func errNoAttempt() error {
-	return stateError(payrec.ErrInvalidTransition, "record: the record has no attempt; create records with ReportPayment")
+	return stateError(payrec.ErrInvalidTransition, "The record has no attempt; records are created by report_payment")
 }
 
 // ReportPaymentAttempt adds a new attempt, the record's latest from now on:
@@ -236,17 +236,17 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 		if i == len(r.attempts)-1 && i > 0 && sameReport(r.latestCreatedBy(), p) {
 			err = duplicateOf(err)
 		}
-		return &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id", Err: err,
-			Message: fmt.Sprintf("record: attempt_id %q is already an attempt of %s", p.AttemptID, r.id)}
+		return wire.Conflict(pkg, payrec.CodeResourceAlreadyExists, "attempt_id", err,
+			"The attempt_id %q is already used by an attempt of %s", p.AttemptID, r.id)
 	}
 	switch prev.State() {
 	case payrec.Pending:
 		return stateError(ErrAttemptPending,
-			"record: cannot report a new attempt on %s: its latest attempt %s is still pending (%s requested)",
+			"Cannot report a new attempt on %s: its latest attempt %s is still pending (%s requested)",
 			r.id, prev.ID(), prev.Requested())
 	case payrec.Guaranteed:
 		return stateError(ErrFundsGuaranteed,
-			"record: cannot report a new attempt on %s: attempt %s was guaranteed at %d (%s guaranteed, %s refunded)",
+			"Cannot report a new attempt on %s: attempt %s was guaranteed at %d (%s guaranteed, %s refunded)",
 			r.id, prev.ID(), prev.GuaranteedAt(), prev.Guaranteed(), prev.Refunded())
 	}
 	r.addAttempt(a, p.Outcome != 0)
@@ -314,10 +314,10 @@ func (r *Record) lifecycleError(a *attempt.Attempt, e payrec.Event, at int64, er
 		return err
 	}
 	if a.State() == e.Target() && a.OutcomeAt() == at {
-		return stateError(duplicateOf(te), "record: duplicate report: the latest attempt %s of %s was already %s at %d",
+		return stateError(duplicateOf(te), "Duplicate report: the latest attempt %s of %s was already %s at %d",
 			a.ID(), r.id, a.State(), at)
 	}
-	return stateError(te, "record: cannot %s the latest attempt %s of %s: it was %s at %d%s",
+	return stateError(te, "Cannot %s the latest attempt %s of %s: it was %s at %d%s",
 		e, a.ID(), r.id, a.State(), a.OutcomeAt(), holding(a))
 }
 
@@ -409,19 +409,19 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 	if amountGiven { // a non-zero Amount always has a currency
 		if cur := a.Requested().Currency(); p.Amount.Currency() != cur {
 			return pathAmountCur.Errorf("", money.ErrCurrencyMismatch,
-				"cannot refund %s from a record in %s", p.Amount, cur)
+				"Cannot refund %s from a record in %s", p.Amount, cur)
 		}
 		if !p.Amount.IsPositive() {
 			return pathAmountValue.Errorf(payrec.CodeAmountTooSmall, nil,
-				"refund amount must be positive, got %s", p.Amount)
+				"The refund amount must be positive, got %s", p.Amount)
 		}
 	}
 	if err := wire.CheckTimestamp(p.InitiatedAt, root.Key("initiated_at"), false); err != nil {
 		return err
 	}
 	if p.ProcessorDetails.Type != "" && p.ProcessorDetails.Type != attempt.ProcessorTypeCustom {
-		return pathRefundType.Errorf("", nil, "unknown processor type %q (only %q is defined)",
-			p.ProcessorDetails.Type, attempt.ProcessorTypeCustom)
+		return pathRefundType.Errorf("", nil, "Invalid %s: must be %s, got %q",
+			pathRefundType, attempt.ProcessorTypeCustom, p.ProcessorDetails.Type)
 	}
 	ref := pathRefundRef
 	if p.ProcessorDetails.RefundReference == "" {
@@ -442,11 +442,11 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 	}
 	if a.State() != payrec.Guaranteed {
 		return stateError(ErrNoGuaranteedFunds,
-			"record: cannot refund %s: its latest attempt %s is %s; only guaranteed funds can be refunded",
+			"Cannot refund %s: its latest attempt %s is %s; only guaranteed funds can be refunded",
 			r.id, a.ID(), a.State())
 	}
 	if p.Refunded.RefundedAt != 0 && p.Refunded.RefundedAt < a.GuaranteedAt() {
-		return refundedAt.Errorf("", nil, "%s %d is before the attempt's guaranteed_at %d",
+		return refundedAt.Errorf("", nil, "Invalid timestamp: %s %d is before the attempt's guaranteed_at %d",
 			refundedAt, p.Refunded.RefundedAt, a.GuaranteedAt())
 	}
 	left := a.Guaranteed()
@@ -455,18 +455,18 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 		amt = left
 	}
 	if left.Sign() == 0 {
-		what := "the rest of " + r.id
+		what, code := "the rest of "+r.id, ""
 		if amountGiven {
-			what = amt.String() + " on " + r.id
+			what, code = amt.String()+" on "+r.id, payrec.CodeAmountTooLarge
 		}
-		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: ErrNothingLeft,
-			Message: fmt.Sprintf("record: cannot refund %s: nothing is left to refund (attempt %s: %s guaranteed, all of it refunded)",
-				what, a.ID(), a.Requested())}
+		return wire.Conflict(pkg, code, "amount", ErrNothingLeft,
+			"Cannot refund %s: nothing is left to refund (attempt %s: %s guaranteed, all of it refunded)",
+			what, a.ID(), a.Requested())
 	}
 	if amt.Value() > left.Value() {
-		return &payrec.Error{Type: payrec.ErrorType, Param: "amount", Err: ErrRefundExceeds,
-			Message: fmt.Sprintf("record: cannot refund %s: only %s guaranteed remains on %s (%s already refunded)",
-				amt, left, r.id, a.Refunded())}
+		return wire.Conflict(pkg, payrec.CodeAmountTooLarge, "amount", ErrRefundExceeds,
+			"Cannot refund %s: only %s guaranteed remains on %s (%s already refunded)",
+			amt, left, r.id, a.Refunded())
 	}
 	ops.Refund(a, amt)
 	if r.byRefRef == nil {
@@ -490,11 +490,9 @@ func (r *Record) ReportRefund(p ReportRefundParams) error {
 // duplicate when it is the same report as the earlier refund's.
 func (r *Record) refundConflict(prev *Refund, p *ReportRefundParams, ref wire.Path) error {
 	if sameReport(prev.reportedAs(), *p) {
-		return &payrec.Error{Type: payrec.ErrorType, Param: ref.String(), Err: duplicateOf(ErrDuplicateRefundReference),
-			Message: fmt.Sprintf("record: duplicate report: refund %q of %s was already reported on %s",
-				prev.Reference, prev.Amount, r.id)}
+		return wire.Conflict(pkg, payrec.CodeResourceAlreadyExists, ref.String(), duplicateOf(ErrDuplicateRefundReference),
+			"Duplicate report: refund %q of %s was already reported on %s", prev.Reference, prev.Amount, r.id)
 	}
-	return &payrec.Error{Type: payrec.ErrorType, Param: ref.String(), Err: ErrDuplicateRefundReference,
-		Message: fmt.Sprintf("record: refund reference %q is already used on %s by a refund of %s",
-			prev.Reference, r.id, prev.Amount)}
+	return wire.Conflict(pkg, payrec.CodeResourceAlreadyExists, ref.String(), ErrDuplicateRefundReference,
+		"Refund reference %q is already used on %s by a refund of %s", prev.Reference, r.id, prev.Amount)
 }

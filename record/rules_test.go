@@ -603,7 +603,7 @@ func TestReportPaymentAttempt(t *testing.T) {
 		{
 			name: "bad parameter is reported before the state conflict", setup: inState(payrec.Pending),
 			edit: func(p *record.ReportPaymentAttemptParams) { p.AttemptID = "par 2" },
-			want: ptr(paramRejection("attempt_id", "")),
+			want: ptr(paramRejection("attempt_id", payrec.CodeInvalidCharacters)),
 		},
 		{
 			name: "repeat of the latest attempt", setup: withSecondAttempt,
@@ -970,7 +970,7 @@ func TestReportRefund(t *testing.T) {
 	}
 	exceeds := func(contains ...string) *rejection {
 		return &rejection{
-			Param: "amount", Is: []error{record.ErrRefundExceeds},
+			Param: "amount", Code: payrec.CodeAmountTooLarge, Is: []error{record.ErrRefundExceeds},
 			Not: []error{record.ErrInvalidParameter, record.ErrDuplicate, record.ErrDuplicateRefundReference,
 				payrec.ErrInvalidTransition},
 			Contains: contains,
@@ -978,9 +978,9 @@ func TestReportRefund(t *testing.T) {
 	}
 	// With nothing left at all, the refund also conflicts with the state:
 	// the attempt has no guaranteed funds left (ErrNothingLeft).
-	nothingLeft := func(contains ...string) *rejection {
+	nothingLeft := func(code string, contains ...string) *rejection {
 		return &rejection{
-			Param: "amount", Is: []error{record.ErrRefundExceeds, record.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition},
+			Param: "amount", Code: code, Is: []error{record.ErrRefundExceeds, record.ErrNoGuaranteedFunds, payrec.ErrInvalidTransition},
 			Not:      []error{record.ErrInvalidParameter, record.ErrDuplicate, record.ErrDuplicateRefundReference},
 			Contains: contains,
 		}
@@ -1020,19 +1020,19 @@ func TestReportRefund(t *testing.T) {
 		},
 		{
 			name: "exceeds by one cent", setup: guaranteed, p: refund("re_2", usdCents(1001)),
-			want: exceeds("record: cannot refund 10.01 USD", "only 10.00 USD guaranteed remains"),
+			want: exceeds("record: Cannot refund 10.01 USD", "only 10.00 USD guaranteed remains"),
 		},
 		{
 			name: "exceeds the remainder by one cent", setup: partly, p: refund("re_2", usdCents(701)),
-			want: exceeds("record: cannot refund 7.01 USD", "only 7.00 USD guaranteed remains"),
+			want: exceeds("record: Cannot refund 7.01 USD", "only 7.00 USD guaranteed remains"),
 		},
 		{
 			name: "nothing left, amount omitted", setup: defaulted, p: refund("re_2", money.Amount{}),
-			want: nothingLeft("cannot refund the rest of", "nothing is left to refund", "10.00 USD guaranteed, all of it refunded"),
+			want: nothingLeft("", "Cannot refund the rest of", "nothing is left to refund", "10.00 USD guaranteed, all of it refunded"),
 		},
 		{
 			name: "nothing left, one cent", setup: defaulted, p: refund("re_2", usdCents(1)),
-			want: nothingLeft("cannot refund 0.01 USD on", "nothing is left to refund"),
+			want: nothingLeft(payrec.CodeAmountTooLarge, "Cannot refund 0.01 USD on", "nothing is left to refund"),
 		},
 		{
 			name: "currency mismatch", setup: guaranteed, p: refund("re_2", money.New(100, fixtureEUR)),
@@ -1075,33 +1075,33 @@ func TestReportRefund(t *testing.T) {
 		{
 			name: "reused reference, same amount", setup: partly, p: refund("re_1", usdCents(300)),
 			want: &rejection{
-				Param: refPath,
-				Is:    []error{record.ErrDuplicate, record.ErrDuplicateRefundReference},
-				Not:   []error{record.ErrInvalidParameter, record.ErrRefundExceeds},
+				Param: refPath, Code: payrec.CodeResourceAlreadyExists,
+				Is:  []error{record.ErrDuplicate, record.ErrDuplicateRefundReference},
+				Not: []error{record.ErrInvalidParameter, record.ErrRefundExceeds},
 			},
 		},
 		{
 			name: "reused reference, amount omitted both times", setup: defaulted, p: refund("re_1", money.Amount{}),
 			want: &rejection{
-				Param: refPath,
-				Is:    []error{record.ErrDuplicate, record.ErrDuplicateRefundReference},
-				Not:   []error{record.ErrInvalidParameter, record.ErrRefundExceeds},
+				Param: refPath, Code: payrec.CodeResourceAlreadyExists,
+				Is:  []error{record.ErrDuplicate, record.ErrDuplicateRefundReference},
+				Not: []error{record.ErrInvalidParameter, record.ErrRefundExceeds},
 			},
 		},
 		{
 			name: "reused reference, another amount", setup: partly, p: refund("re_1", usdCents(301)),
 			want: &rejection{
-				Param: refPath,
-				Is:    []error{record.ErrDuplicateRefundReference},
-				Not:   []error{record.ErrDuplicate, record.ErrInvalidParameter},
+				Param: refPath, Code: payrec.CodeResourceAlreadyExists,
+				Is:  []error{record.ErrDuplicateRefundReference},
+				Not: []error{record.ErrDuplicate, record.ErrInvalidParameter},
 			},
 		},
 		{
 			name: "reused reference, amount given first and omitted now", setup: partly, p: refund("re_1", money.Amount{}),
 			want: &rejection{
-				Param: refPath,
-				Is:    []error{record.ErrDuplicateRefundReference},
-				Not:   []error{record.ErrDuplicate, record.ErrInvalidParameter},
+				Param: refPath, Code: payrec.CodeResourceAlreadyExists,
+				Is:  []error{record.ErrDuplicateRefundReference},
+				Not: []error{record.ErrDuplicate, record.ErrInvalidParameter},
 			},
 		},
 		{
@@ -1374,22 +1374,23 @@ func TestIDRules(t *testing.T) {
 		name string
 		id   string
 		ok   bool
+		code string // Stripe's code for a rejected ID
 	}{
-		{"one character", "x", true},
-		{"no prefix", "payment-42", true},
-		{"255 characters", strings.Repeat("a", 255), true},
-		{"256 characters", strings.Repeat("a", 256), false},
-		{"255 two-byte characters", strings.Repeat("é", 255), true},
-		{"256 two-byte characters", strings.Repeat("é", 256), false},
-		{"space inside", "pr 1", false},
-		{"leading space", " pr1", false},
-		{"trailing space", "pr1 ", false},
-		{"tab", "pr\t1", false},
-		{"newline", "pr1\n", false},
-		{"no-break space", "pr\u00a01", false},
-		{"NUL", "pr\x001", false},
-		{"DEL", "pr\x7f1", false},
-		{"invalid UTF-8", "pr\xff1", false},
+		{"one character", "x", true, ""},
+		{"no prefix", "payment-42", true, ""},
+		{"255 characters", strings.Repeat("a", 255), true, ""},
+		{"256 characters", strings.Repeat("a", 256), false, ""},
+		{"255 two-byte characters", strings.Repeat("é", 255), true, ""},
+		{"256 two-byte characters", strings.Repeat("é", 256), false, ""},
+		{"space inside", "pr 1", false, payrec.CodeInvalidCharacters},
+		{"leading space", " pr1", false, payrec.CodeInvalidCharacters},
+		{"trailing space", "pr1 ", false, payrec.CodeInvalidCharacters},
+		{"tab", "pr\t1", false, payrec.CodeInvalidCharacters},
+		{"newline", "pr1\n", false, payrec.CodeInvalidCharacters},
+		{"no-break space", "pr\u00a01", false, payrec.CodeInvalidCharacters},
+		{"NUL", "pr\x001", false, payrec.CodeInvalidCharacters},
+		{"DEL", "pr\x7f1", false, payrec.CodeInvalidCharacters},
+		{"invalid UTF-8", "pr\xff1", false, payrec.CodeInvalidCharacters},
 	}
 	type target struct {
 		name  string
@@ -1427,7 +1428,7 @@ func TestIDRules(t *testing.T) {
 					assert.Equal(t, before.Version+1, r.Version(), "Version (0 before report_payment)")
 					return
 				}
-				assertRejected(t, err, paramRejection(tg.param, ""))
+				assertRejected(t, err, paramRejection(tg.param, tt.code))
 				if before.Version != 0 {
 					assertUnchanged(t, r, before)
 				} else {

@@ -42,7 +42,7 @@ func TestLogReaderStopsAfterLongLine(t *testing.T) {
 	require.ErrorIs(t, err, record.ErrLineTooLong)
 	_, err = lr.Next()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "report log line 2: missing required parameter op")
+	assert.Contains(t, err.Error(), "report log line 2: Missing required param: op.")
 	_, err = lr.Next()
 	assert.Equal(t, io.EOF, err)
 }

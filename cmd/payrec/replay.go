@@ -40,7 +40,7 @@ func (rp *replayer) apply(e record.Entry) (*record.Record, error) {
 	}
 	if !ok {
 		return nil, &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceMissing, Param: "id",
-			Err: errNoSuchRecord, Message: fmt.Sprintf("payrec: no such payment_record: %q", id)}
+			Err: errNoSuchRecord, Context: "payrec", Message: fmt.Sprintf("No such payment_record: %q.", id)}
 	}
 	if err := rec.Apply(e.Report); err != nil {
 		return nil, err

@@ -63,27 +63,27 @@ func TestReplaySteps(t *testing.T) {
 	steps := []step{
 		{line: 2, id: "pr_A", latest: "par_A1"},                   // created pending: every bucket 0
 		{line: 3, id: "pr_A", latest: "par_A1", failed: 1000},     // failed: all of it failed
-		{line: 4, msg: "duplicate report"},                        // the same failure again (webhook retry)
+		{line: 4, msg: "Duplicate report"},                        // the same failure again (webhook retry)
 		{line: 5, id: "pr_A", latest: "par_A2"},                   // retry: the new attempt is pending
 		{line: 7, id: "pr_A", latest: "par_A2", guaranteed: 1000}, // guaranteed (form-string timestamp)
 		{line: 8, id: "pr_A", latest: "par_A2", guaranteed: 700, refunded: 300},
-		{line: 9, param: "amount", msg: "cannot refund 8.00 USD: only 7.00 USD guaranteed remains"},
+		{line: 9, code: "amount_too_large", param: "amount", msg: "Cannot refund 8.00 USD: only 7.00 USD guaranteed remains"},
 		{line: 10, id: "pr_A", latest: "par_A2", guaranteed: 700, refunded: 300}, // informational: no money moves
 		{line: 11, id: "pr_A", latest: "par_A2", refunded: 1000},                 // refund without amount: all that is left
 		{line: 12, id: "pr_B", latest: "par_B1"},
 		{line: 13, id: "pr_B", latest: "par_B1", canceled: 2500},
-		{line: 14, msg: "cannot guarantee the latest attempt par_B1 of pr_B: it was canceled"},
+		{line: 14, msg: "Cannot guarantee the latest attempt par_B1 of pr_B: it was canceled"},
 		{line: 15, code: "resource_missing", param: "id", msg: `"pr_nope"`},
-		{line: 16, msg: "report log line 16"},
-		{line: 17, param: "op", msg: "report log line 17"},
+		{line: 16, msg: "Malformed JSON for the log line"},
+		{line: 17, param: "op", msg: "Unknown op"},
 		{line: 19, code: "resource_already_exists", param: "id", msg: `"pr_A" already exists`},
 		{line: 20, id: "pr_B", latest: "par_B2", guaranteed: 2500}, // new attempt reported guaranteed
-		{line: 21, param: "amount[currency]", msg: "cannot refund 5.00 USD from a record in eur"},
-		{line: 22, msg: "cannot fail the latest attempt par_A2 of pr_A: it was guaranteed"},
+		{line: 21, param: "amount[currency]", msg: "Cannot refund 5.00 USD from a record in eur"},
+		{line: 22, msg: "Cannot fail the latest attempt par_A2 of pr_A: it was guaranteed"},
 		{line: 23, id: "pr_C", latest: "par_C1", failed: 5000}, // created failed
 		{line: 24, code: "resource_already_exists", param: "attempt_id"},
-		{line: 25, param: "processor_details[custom][refund_reference]", msg: "duplicate report"},
-		{line: 26, code: "parameter_unknown", param: "params[reason]", msg: "report log line 26"},
+		{line: 25, code: "resource_already_exists", param: "processor_details[custom][refund_reference]", msg: "Duplicate report"},
+		{line: 26, code: "parameter_unknown", param: "params[reason]", msg: "Received unknown parameter: params[reason]"},
 	}
 
 	in, err := os.ReadFile(replayLog)
@@ -204,7 +204,7 @@ func TestReplayUnreadable(t *testing.T) {
 		assert.Equal(t, 1, got.code, "a long line is a rejected line, not the end of the log")
 		lines := strings.Split(strings.TrimSuffix(got.stdout, "\n"), "\n")
 		require.Len(t, lines, 3, "one output line per input line")
-		assert.Equal(t, `{"error":{"type":"invalid_request_error","message":"record: report log line 2: longer than 1048576 bytes"}}`, lines[1])
+		assert.Equal(t, `{"error":{"type":"invalid_request_error","message":"The line is longer than 1048576 bytes."}}`, lines[1])
 	})
 }
 
@@ -322,15 +322,15 @@ func TestMalformedLineSaysWhere(t *testing.T) {
 		name, line, want string
 	}{
 		{"trailing comma", `{"op":"report_payment","params":{"id":"pr_1",}}`,
-			"malformed JSON for the log line: invalid character '}' looking for beginning of object key string at byte 46"},
+			"Malformed JSON for the log line: invalid character '}' looking for beginning of object key string at byte 46"},
 		{"missing colon", `{"op" "report_payment"}`,
-			`malformed JSON for the log line: invalid character '"' after object key at byte 7`},
+			`Malformed JSON for the log line: invalid character '"' after object key at byte 7`},
 		{"not JSON", `not json`,
-			"malformed JSON for the log line: invalid character 'o' in literal null (expecting 'u') at byte 2"},
+			"Malformed JSON for the log line: invalid character 'o' in literal null (expecting 'u') at byte 2"},
 		{"cut short", `{"op":`,
-			"malformed JSON for the log line: unexpected end of JSON input after byte 6"},
+			"Malformed JSON for the log line: unexpected end of JSON input after byte 6"},
 		{"trailing data", `{"op":"report_refund","id":"pr_1","params":{}} x`,
-			"malformed JSON for the log line: invalid character 'x' after top-level value at byte 48"},
+			"Malformed JSON for the log line: invalid character 'x' after top-level value at byte 48"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/payrec/payrec"
 )
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -39,13 +41,13 @@ func CheckID(id string, p Path) error {
 		return p.Missing()
 	}
 	if !utf8.ValidString(id) {
-		return p.Errorf("", nil, "%s is not valid UTF-8", p)
+		return notUTF8(p)
 	}
 	if n := utf8.RuneCountInString(id); n > MaxID {
-		return p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p, n, MaxID)
+		return tooLong(p, n, MaxID)
 	}
 	if i := strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
-		return p.Errorf("", nil, "%s %q holds white space or a control character", p, id)
+		return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid string: %s %q holds white space or a control character", p, id)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/payrec/payrec"
 )
 
 // Stripe's metadata limits. Lengths count characters (runes).
@@ -22,18 +24,18 @@ func CheckMetadataEntry(key, value string, p Path) error {
 	q := p.Key(key)
 	switch {
 	case key == "":
-		return p.Errorf("", nil, "%s has an empty key", p)
+		return p.Errorf("", nil, "Invalid metadata: keys must not be empty")
 	case strings.ContainsAny(key, "[]"):
-		return p.Errorf("", nil, "metadata key %q holds '[' or ']'", key)
+		return p.Errorf("", nil, "Invalid metadata: key %q must not contain '[' or ']'", key)
 	case !utf8.ValidString(key):
-		return p.Errorf("", nil, "metadata key %q is not valid UTF-8", key)
+		return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid metadata: key %q holds bytes that are not UTF-8 text", key)
 	case !utf8.ValidString(value):
-		return q.Errorf("", nil, "%s is not valid UTF-8", q)
+		return notUTF8(q)
 	case utf8.RuneCountInString(key) > MaxMetadataKey:
-		return q.Errorf("", nil, "metadata key %q is %d characters long; at most %d are allowed",
+		return q.Errorf("", nil, "Invalid metadata: key %q is %d characters long; keys must be at most %d",
 			key, utf8.RuneCountInString(key), MaxMetadataKey)
 	case utf8.RuneCountInString(value) > MaxMetadataValue:
-		return q.Errorf("", nil, "metadata value for %q is %d characters long; at most %d are allowed",
+		return q.Errorf("", nil, "Invalid metadata: the value of %q is %d characters long; values must be at most %d",
 			key, utf8.RuneCountInString(value), MaxMetadataValue)
 	}
 	return nil
@@ -75,7 +77,7 @@ func CheckMetadata(md, into map[string]string, p Path) error {
 		}
 	}
 	if n > MaxMetadataKeys {
-		return p.Errorf("", nil, "metadata would have %d keys; at most %d are allowed", n, MaxMetadataKeys)
+		return p.Errorf("", nil, "Invalid metadata: it would have %d keys; a record may have at most %d", n, MaxMetadataKeys)
 	}
 	return nil
 }

@@ -93,24 +93,49 @@ func (p Path) String() string {
 }
 
 // Errorf returns a parameter error for p whose cause is
-// payrec.ErrInvalidParameter, wrapping extra causes when given.
+// payrec.ErrInvalidParameter, wrapping extra causes when given. The format
+// makes the API user's message (see Sentence); the decoding package is the
+// error's Go context.
 func (p Path) Errorf(code string, cause error, format string, args ...any) error {
 	err := payrec.ErrInvalidParameter
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", payrec.ErrInvalidParameter, cause)
 	}
-	msg := p.pkg + ": " + fmt.Sprintf(format, args...)
-	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: p.String(), Message: msg, Err: err}
+	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: p.String(),
+		Message: Sentence(format, args...), Context: p.pkg, Err: err}
+}
+
+// Conflict returns a rejection that pkg reports because of the state of
+// what it keeps rather than a malformed parameter: a lifecycle conflict, a
+// used ID, too large a refund. param may name the parameter concerned.
+func Conflict(pkg, code, param string, cause error, format string, args ...any) error {
+	return &payrec.Error{Type: payrec.ErrorType, Code: code, Param: param,
+		Message: Sentence(format, args...), Context: pkg, Err: cause}
+}
+
+// Sentence formats an error message for API users: a sentence that ends
+// with a full stop.
+func Sentence(format string, args ...any) string {
+	s := fmt.Sprintf(format, args...)
+	if s != "" && !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // Missing reports that the required parameter p is absent.
 func (p Path) Missing() error {
-	return p.Errorf(payrec.CodeParameterMissing, nil, "missing required parameter %s", p)
+	return p.Errorf(payrec.CodeParameterMissing, nil, "Missing required param: %s", p)
 }
 
 // Unknown reports that p is not a parameter Stripe accepts there.
 func (p Path) Unknown() error {
-	return p.Errorf(payrec.CodeParameterUnknown, nil, "unknown parameter %s", p)
+	return p.Errorf(payrec.CodeParameterUnknown, nil, "Received unknown parameter: %s", p)
+}
+
+// Repeated reports that p appears twice in its hash.
+func (p Path) Repeated() error {
+	return p.Errorf("", nil, "Parameter %s is given twice", p)
 }
 
 // IsNull reports whether the JSON value v is the literal null.
@@ -127,16 +152,16 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 	}
 	i := jsonscan.SkipSpace(data, 0)
 	if data[i] != '{' {
-		return p.Errorf("", nil, "%s must be an object, got %s", describe(p), kind(data[i:]))
+		return p.Errorf("", nil, "Invalid hash: %s must be a hash (a JSON object), got %s", describe(p), kind(data[i:]))
 	}
 	var seen keySet
 	return jsonscan.Members(data[i:], func(rawKey, value []byte) error {
 		key, err := internKey(rawKey)
 		if err != nil {
-			return p.Errorf("", nil, "malformed key in %s", describe(p))
+			return p.Errorf("", nil, "Malformed JSON for %s: a key is not a well-formed string", describe(p))
 		}
 		if seen.has(key) {
-			return p.Key(key).Errorf("", nil, "parameter %s is given twice", p.Key(key))
+			return p.Key(key).Repeated()
 		}
 		seen.add(key)
 		q := p.Key(key)
@@ -153,29 +178,29 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 func malformed(data []byte, p Path) error {
 	var se *json.SyntaxError
 	if err := json.Unmarshal(data, new(json.RawMessage)); !errors.As(err, &se) {
-		return p.Errorf("", nil, "malformed JSON for %s", describe(p)) // never expected: json.Valid said no
+		return p.Errorf("", nil, "Malformed JSON for %s", describe(p)) // never expected: json.Valid said no
 	}
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
-		return p.Errorf("", se, "malformed JSON for %s: it is empty", describe(p))
+		return p.Errorf("", se, "Malformed JSON for %s: it is empty", describe(p))
 	case strings.HasPrefix(se.Error(), "unexpected end"):
-		return p.Errorf("", se, "malformed JSON for %s: %v after byte %d", describe(p), se, se.Offset)
+		return p.Errorf("", se, "Malformed JSON for %s: %v after byte %d", describe(p), se, se.Offset)
 	}
-	return p.Errorf("", se, "malformed JSON for %s: %v at byte %d", describe(p), se, se.Offset)
+	return p.Errorf("", se, "Malformed JSON for %s: %v at byte %d", describe(p), se, se.Offset)
 }
 
 // String decodes a JSON string of at most max characters.
 func String(v []byte, p Path, max int) (string, error) {
 	v = bytes.TrimSpace(v)
 	if len(v) == 0 || v[0] != '"' {
-		return "", p.Errorf("", nil, "%s must be a string, got %s", p, kind(v))
+		return "", p.Errorf("", nil, "Invalid string: %s must be a string, got %s", p, kind(v))
 	}
 	s, err := jsonscan.Unquote(v)
 	if err != nil {
-		return "", p.Errorf("", nil, "%s is not a valid JSON string", p)
+		return "", p.Errorf("", nil, "Invalid string: %s is not a well-formed JSON string", p)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p, n, max)
+		return "", tooLong(p, n, max)
 	}
 	return s, nil
 }
@@ -189,7 +214,7 @@ func Bool(v []byte, p Path) (bool, error) {
 	case "false", `"false"`:
 		return false, nil
 	}
-	return false, p.Errorf("", nil, "%s must be a boolean, got %s", p, kind(v))
+	return false, p.Errorf("", nil, "Invalid boolean: %s must be true or false, got %s", p, kind(v))
 }
 
 // ErrNotPositive is the cause of a timestamp parameter that is zero or negative.
@@ -203,18 +228,17 @@ func Timestamp(v []byte, p Path) (int64, error) {
 	if len(v) >= 2 && v[0] == '"' {
 		s, err := jsonscan.Unquote(v)
 		if err != nil {
-			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "%s is not a valid JSON string", p)
+			return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "Invalid string: %s is not a well-formed JSON string", p)
 		}
 		digits = []byte(s)
 	}
 	n, ok := parseInt(digits)
 	if !ok {
 		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil,
-			"invalid integer for %s: %s (want Unix seconds)", p, clip(v))
+			"Invalid integer: %s must be a Unix timestamp in whole seconds, got %s", p, clip(v))
 	}
 	if n <= 0 {
-		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
-			"%s must be a positive Unix timestamp, got %d", p, n)
+		return 0, NotPositive(p, n)
 	}
 	return n, nil
 }
@@ -234,27 +258,42 @@ func parseInt(b []byte) (int64, bool) {
 func Amount(v []byte, p Path) (money.Amount, error) {
 	var a money.Amount
 	if IsNull(v) {
-		return a, p.Errorf(payrec.CodeParameterMissing, nil, "%s must be an amount hash, got null", p)
+		return a, p.Errorf(payrec.CodeParameterMissing, nil,
+			"Missing required param: %s must be a hash of currency and value, got null", p)
 	}
 	err := a.UnmarshalJSON(v)
 	if err == nil {
 		return a, nil
 	}
+	// money's errors speak of Go and JSON; an API user reads the parameter.
 	var fe *money.FieldError
-	if !errors.As(err, &fe) || fe.Field == "" {
-		return a, p.Errorf("", err, "invalid amount for %s: %v", p, err)
+	if !errors.As(err, &fe) {
+		return a, p.Errorf("", err, "Invalid amount: %s is not a hash of currency and value", p)
+	}
+	if fe.Field == "" { // the value as a whole
+		if json.Valid(v) {
+			return a, p.Errorf("", err, "Invalid hash: %s must be a hash of currency and value, got %s", p, kind(v))
+		}
+		return a, malformed(v, p)
 	}
 	q := p.Key(fe.Field)
-	code := ""
+	in := clip([]byte(fe.Input))
 	switch {
 	case errors.Is(err, money.ErrMissingField):
-		code = payrec.CodeParameterMissing
+		return a, q.Errorf(payrec.CodeParameterMissing, err, "Missing required param: %s", q)
 	case errors.Is(err, money.ErrUnknownField):
-		code = payrec.CodeParameterUnknown
-	case errors.Is(err, money.ErrNotInteger), errors.Is(err, money.ErrOverflow):
-		code = payrec.CodeParameterInvalidInteger
+		return a, q.Errorf(payrec.CodeParameterUnknown, err, "Received unknown parameter: %s", q)
+	case errors.Is(err, money.ErrInvalidJSON): // a repeated key
+		return a, q.Errorf("", err, "Parameter %s is given twice", q)
+	case errors.Is(err, money.ErrUnknownCurrency) && (fe.Input == "" || fe.Input[0] != '"'):
+		return a, q.Errorf("", err, "Invalid string: %s must be a currency code, got %s", q, kind([]byte(fe.Input)))
+	case errors.Is(err, money.ErrUnknownCurrency):
+		return a, q.Errorf("", err, "Invalid currency: %s is not a currency code payrec knows", in)
+	case errors.Is(err, money.ErrOverflow):
+		return a, q.Errorf(payrec.CodeParameterInvalidInteger, err, "Invalid integer: %s is out of range, got %s", q, in)
 	}
-	return a, q.Errorf(code, err, "invalid %s: %v", q, err)
+	return a, q.Errorf(payrec.CodeParameterInvalidInteger, err,
+		"Invalid integer: %s must be a whole number of the currency's minor units, got %s", q, in)
 }
 
 func describe(p Path) string {
@@ -306,10 +345,25 @@ func CheckTimestamp(at int64, p Path, required bool) error {
 	case at == 0 && required:
 		return p.Missing()
 	case at < 0:
-		return p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
-			"%s must be a positive Unix timestamp, got %d", p, at)
+		return NotPositive(p, at)
 	}
 	return nil
+}
+
+// NotPositive reports a timestamp parameter that is zero or negative.
+func NotPositive(p Path, at int64) error {
+	return p.Errorf(payrec.CodeParameterInvalidInteger, ErrNotPositive,
+		"Invalid integer: %s must be a positive Unix timestamp, got %d", p, at)
+}
+
+// tooLong reports a string parameter of n characters, more than max.
+func tooLong(p Path, n, max int) error {
+	return p.Errorf("", nil, "Invalid string: %s is %d characters long; it must be at most %d", p, n, max)
+}
+
+// notUTF8 reports a string parameter that is not valid UTF-8.
+func notUTF8(p Path) error {
+	return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid string: %s holds bytes that are not UTF-8 text", p)
 }
 
 // TextOK reports whether s may be stored as a string parameter: valid UTF-8
@@ -322,10 +376,10 @@ func TextOK(s string) bool {
 // CheckText reports why s is not TextOK, as a parameter error for p.
 func CheckText(s string, p Path) error {
 	if !utf8.ValidString(s) {
-		return p.Errorf("", nil, "%s is not valid UTF-8", p)
+		return notUTF8(p)
 	}
 	if n := utf8.RuneCountInString(s); n > MaxString {
-		return p.Errorf("", nil, "%s is %d characters long; at most %d are allowed", p, n, MaxString)
+		return tooLong(p, n, MaxString)
 	}
 	return nil
 }

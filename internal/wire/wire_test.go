@@ -96,16 +96,17 @@ func TestObjectManyKeys(t *testing.T) {
 // *json.SyntaxError for callers that want the offset.
 func TestObjectMalformedSaysWhere(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{`{"a":1,}`, `malformed JSON for the parameters: invalid character '}' looking for beginning of object key string at byte 8`},
-		{`{"a" 1}`, `malformed JSON for the parameters: invalid character '1' after object key at byte 6`},
-		{`{"a":`, `malformed JSON for the parameters: unexpected end of JSON input after byte 5`},
-		{` `, `malformed JSON for the parameters: it is empty`},
+		{`{"a":1,}`, `Malformed JSON for the parameters: invalid character '}' looking for beginning of object key string at byte 8.`},
+		{`{"a" 1}`, `Malformed JSON for the parameters: invalid character '1' after object key at byte 6.`},
+		{`{"a":`, `Malformed JSON for the parameters: unexpected end of JSON input after byte 5.`},
+		{` `, `Malformed JSON for the parameters: it is empty.`},
 	}
 	for _, tt := range tests {
 		err := Object([]byte(tt.in), Root("record"), func(string, []byte, Path) error { return nil })
 		var pe *payrec.Error
 		require.ErrorAs(t, err, &pe, "%q", tt.in)
-		assert.Equal(t, "record: "+tt.want, pe.Message, "%q", tt.in)
+		assert.Equal(t, tt.want, pe.Message, "%q", tt.in)
+		assert.Equal(t, "record: "+tt.want, pe.Error(), "%q", tt.in)
 		assert.ErrorIs(t, err, payrec.ErrInvalidParameter)
 		var se *json.SyntaxError
 		assert.ErrorAs(t, err, &se, "%q wraps the SyntaxError", tt.in)
