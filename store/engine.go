@@ -47,7 +47,9 @@ type write struct {
 
 // decide answers req against the state v shows and says what to store. An
 // error it returns is the store's own failure (reading v), not a rejection.
-func decide(v view, req *request) (answer, *write, error) {
+// inPlace lets it apply the report to the record v holds, which a rejected
+// report leaves as it was; otherwise it applies it to a copy.
+func decide(v view, req *request, inPlace bool) (answer, *write, error) {
 	replaceKey := false
 	if req.key != "" {
 		k, err := v.key(req.key)
@@ -73,17 +75,25 @@ func decide(v view, req *request) (answer, *write, error) {
 	if err != nil {
 		return answer{}, nil, err
 	}
-	next, rerr := applyTo(cur, req)
-	if rerr == nil && req.attemptID != "" {
+	// An attempt ID another record holds makes an accepted report a
+	// conflict; the record's own verdict comes first, so the report is then
+	// tried on a copy.
+	foreign := ""
+	if req.attemptID != "" {
 		owner, err := v.attemptOwner(req.attemptID)
 		if err != nil {
 			return answer{}, nil, err
 		}
-		if owner != "" && owner != req.id {
-			rerr = &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id",
-				Message: fmt.Sprintf("The attempt ID %q is already used by payment record %q.", req.attemptID, owner),
-				Err:     record.ErrDuplicateAttemptID}
+		if owner != req.id {
+			foreign = owner
 		}
+	}
+	next, rerr := applyTo(cur, req, inPlace && foreign == "")
+	if rerr == nil && foreign != "" {
+		rerr = &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id",
+			Message: fmt.Sprintf("The attempt ID %q is already used by payment record %q.", req.attemptID, foreign),
+			Err:     record.ErrDuplicateAttemptID}
+		next = nil
 	}
 	w := &write{key: req.key, fp: req.fp[:], created: req.now, replaceKy: replaceKey, expiry: req.expiry}
 	if rerr != nil {
@@ -102,8 +112,9 @@ func decide(v view, req *request) (answer, *write, error) {
 }
 
 // applyTo applies req's report to cur (nil when the record does not exist)
-// and returns the record after it, leaving cur as it was.
-func applyTo(cur *record.Record, req *request) (*record.Record, error) {
+// and returns the record after it: cur itself when inPlace, else a copy,
+// leaving cur as it was.
+func applyTo(cur *record.Record, req *request, inPlace bool) (*record.Record, error) {
 	if cur == nil {
 		if req.create != nil {
 			return record.ReportPayment(*req.create)
@@ -112,7 +123,10 @@ func applyTo(cur *record.Record, req *request) (*record.Record, error) {
 		// for a missing record is not found, whatever its parameters.
 		return nil, recordNotFound(req.id)
 	}
-	next := cur.Clone()
+	next := cur
+	if !inPlace {
+		next = cur.Clone()
+	}
 	if err := next.Apply(req.rep); err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 // memory keeps records in this process: each record's current state,
-// which is never changed once stored (a report makes a new one), and its
-// log of accepted report lines.
+// to which reports apply in place under the lock (a rejected report leaves
+// a record as it was), and its log of accepted report lines.
 type memory struct {
 	mu       sync.RWMutex
 	records  map[string]*memRecord
@@ -35,9 +35,14 @@ func (m *memory) apply(ctx context.Context, req *request) answer {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.prune(req)
-	a, w, err := decide(memView{m}, req)
+	a, w, err := decide(memView{m}, req, true)
 	if err != nil {
 		return answer{err: err}
+	}
+	if a.rec != nil {
+		// The stored record changes in place under the lock: the caller
+		// gets a copy made while it is held.
+		a.rec = a.rec.Clone()
 	}
 	if w == nil {
 		return a

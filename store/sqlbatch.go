@@ -198,7 +198,7 @@ func decideBatch(ctx context.Context, q queries, c *cache, reqs []*request) ([]a
 	answers := make([]answer, len(reqs))
 	var writes []*write
 	for i, req := range reqs {
-		a, w, err := decide(v, req)
+		a, w, err := decide(v, req, false)
 		if err != nil {
 			answers[i] = answer{err: err}
 			continue
@@ -262,7 +262,13 @@ func (b *batcher) submit(ctx context.Context, req *request) answer {
 		return answer{err: ctx.Err()}
 	}
 	b.mu.RUnlock()
-	return <-p.done
+	a := <-p.done
+	if a.rec != nil {
+		// The writer's records are never changed once decided: copy here,
+		// on the caller's goroutine, not on the writer's.
+		a.rec = a.rec.Clone()
+	}
+	return a
 }
 
 // next waits for the next batch; false when the batcher is closed and

@@ -205,7 +205,7 @@ type request struct {
 
 // answer is a backend's reply to a request.
 type answer struct {
-	rec      *record.Record // the caller must not change it
+	rec      *record.Record // a copy private to the caller, once the backend returns it
 	err      error
 	replayed bool
 }
@@ -259,11 +259,7 @@ func (s *Store) apply(ctx context.Context, id string, rep record.Report, ac *app
 		}()
 	}
 	s.mu.Unlock()
-	a := s.b.apply(ctx, req)
-	if a.rec != nil {
-		a.rec = a.rec.Clone() // the backend's may be shared with readers
-	}
-	return a
+	return s.b.apply(ctx, req)
 }
 
 // newRequest checks what can be checked without the record and encodes rep.
@@ -442,7 +438,8 @@ func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
 
 // backend is where a Store keeps its records.
 type backend interface {
-	// apply decides req against the stored record and stores the outcome.
+	// apply decides req against the stored record and stores the outcome;
+	// the record it answers is the caller's own copy.
 	apply(ctx context.Context, req *request) answer
 	// get returns the record with ID id, which the caller must not change.
 	get(ctx context.Context, id string) (*record.Record, error)
