@@ -1,8 +1,6 @@
 package record
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/payrec/payrec"
-	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/internal/wire"
 )
 
@@ -316,118 +313,6 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 	*e = Entry{ID: id, Report: rep}
 	return nil
 }
-
-// MaxLogLine is the longest report log line a LogReader accepts, in bytes.
-const MaxLogLine = 1 << 20
-
-// LogReader reads a report log: JSON lines, one Entry each. It streams,
-// holding one line at a time, and keeps going after a bad line — malformed,
-// not an entry, or longer than MaxLogLine — so that a caller can report it
-// and carry on.
-type LogReader struct {
-	br   *bufio.Reader
-	buf  []byte
-	line int
-	err  error // io.EOF or a read error: the reader is done
-}
-
-// NewLogReader returns a LogReader reading from r.
-func NewLogReader(r io.Reader) *LogReader {
-	return &LogReader{br: bufio.NewReaderSize(r, 64<<10)}
-}
-
-// Line returns the number of the line Next read last, counting from 1.
-func (lr *LogReader) Line() int { return lr.line }
-
-// ErrLineTooLong is the cause of a report log line longer than MaxLogLine.
-var ErrLineTooLong = errors.New("record: report log line too long")
-
-// Next reads the next non-blank line. It returns io.EOF at the end of the
-// log; a *payrec.Error whose message names the line number for a line that
-// is not a valid entry (the next call reads on); and an error of the
-// underlying reader, which it returns again on every later call.
-func (lr *LogReader) Next() (Entry, error) {
-	for lr.err == nil {
-		b, tooLong, err := lr.readLine()
-		if err != nil {
-			lr.err = err
-			if err != io.EOF {
-				lr.err = fmt.Errorf("record: reading the report log after line %d: %w", lr.line, err)
-			}
-			if len(b) == 0 && !tooLong {
-				break
-			}
-		}
-		lr.line++
-		if tooLong {
-			return Entry{}, TooLongLineError(lr.line)
-		}
-		b = jsonscan.TrimSpace(b) // JSON white space only: other spaces make the line malformed
-		if len(b) == 0 {
-			continue
-		}
-		return ParseLogLine(b, lr.line)
-	}
-	return Entry{}, lr.err
-}
-
-// TooLongLineError returns the error LogReader reports for line n of a log
-// when it is longer than MaxLogLine; it matches ErrLineTooLong.
-func TooLongLineError(n int) error {
-	return &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong, Context: "record: " + lineContext(n),
-		Message: wire.Sentence("The line is longer than %d bytes", MaxLogLine)}
-}
-
-// ParseLogLine decodes line, the n-th line of a report log, as LogReader
-// does: the message of an error names the line. It lets a reader of its own
-// (one that decodes lines in parallel, say) report exactly what LogReader
-// would.
-func ParseLogLine(line []byte, n int) (Entry, error) {
-	var e Entry
-	if err := e.UnmarshalJSON(line); err != nil {
-		return Entry{}, annotate(err, lineContext(n))
-	}
-	return e, nil
-}
-
-// readLine returns the next line without its line ending (\n or \r\n). A
-// line longer than MaxLogLine is read to its end and dropped (tooLong). err
-// is io.EOF when the log ends, possibly after a last line without a
-// newline.
-//
-// A byte order mark that some editors write before the first line is
-// dropped here, so that it does not count towards the line's length (the
-// command's reader never counted it).
-func (lr *LogReader) readLine() (line []byte, tooLong bool, err error) {
-	room := MaxLogLine + len("\r\n") // all a line may hold, ending included
-	if lr.line == 0 {
-		room += len(bom)
-	}
-	lr.buf = lr.buf[:0]
-	for {
-		frag, err := lr.br.ReadSlice('\n')
-		if !tooLong {
-			if len(lr.buf)+len(frag) > room {
-				tooLong, lr.buf = true, lr.buf[:0]
-			} else {
-				lr.buf = append(lr.buf, frag...)
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte{'\n'}), []byte{'\r'})
-		if lr.line == 0 {
-			line = bytes.TrimPrefix(line, []byte(bom))
-		}
-		if len(line) > MaxLogLine {
-			tooLong, line = true, nil
-		}
-		return line, tooLong, err
-	}
-}
-
-const bom = "\ufeff"
 
 func lineContext(line int) string { return "report log line " + strconv.Itoa(line) }
 

@@ -150,7 +150,8 @@ func replayLines(id string, lines [][]byte) (*record.Record, error) {
 // catchUp applies the stored line of version to r (nil before version 1),
 // in place, and returns the record.
 func catchUp(id string, r *record.Record, version uint64, line []byte) (*record.Record, error) {
-	e, err := record.ParseLogLine(line, int(version))
+	var e record.Entry
+	err := e.UnmarshalJSON(line)
 	if err != nil {
 		return nil, corrupt(id, version, "the stored report does not decode: %v", err)
 	}

@@ -423,7 +423,8 @@ func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
 		if version != uint64(n+1) {
 			return corrupt(id, version, "expected version %d", n+1)
 		}
-		if _, err := record.ParseLogLine(line, int(version)); err != nil {
+		var e record.Entry
+		if err := e.UnmarshalJSON(line); err != nil {
 			return corrupt(id, version, "the stored report does not decode: %v", err)
 		}
 		n++

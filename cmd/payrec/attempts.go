@@ -110,33 +110,32 @@ type attemptsStats struct {
 func replayOne(src io.Reader, id string) (*record.Record, attemptsStats, error) {
 	var stats attemptsStats
 	rp := newReplayer()
-	lb := newLogBatches(src)
-	for b := lb.next(); b != nil; b = lb.next() {
-		<-b.done
-		for i := range b.items {
-			it := &b.items[i]
-			if it.err != nil {
-				stats.malformed++
-				if stats.firstMalformed == 0 {
-					stats.firstMalformed = it.line
-				}
-				continue
+	lr := record.NewLogReader(src)
+	for {
+		e, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && !isLineError(err) {
+			return nil, stats, readError(lr, err)
+		}
+		if err != nil {
+			stats.malformed++
+			if stats.firstMalformed == 0 {
+				stats.firstMalformed = lr.Line()
 			}
-			if it.entry.RecordID() != id {
-				continue
-			}
-			stats.lines++
-			if _, err := rp.apply(it.entry); err != nil {
-				stats.rejected++
-				if stats.firstRejected == 0 {
-					stats.firstRejected = it.line
-				}
+			continue
+		}
+		if e.RecordID() != id {
+			continue
+		}
+		stats.lines++
+		if _, err := rp.apply(e); err != nil {
+			stats.rejected++
+			if stats.firstRejected == 0 {
+				stats.firstRejected = lr.Line()
 			}
 		}
-		if b.err != nil {
-			return nil, stats, b.err
-		}
-		lb.release(b)
 	}
 	return rp.records[id], stats, nil
 }

@@ -103,47 +103,38 @@ func replay(src io.Reader, out io.Writer) (replayStats, error) {
 func (rp *replayer) replay(src io.Reader, out io.Writer) (replayStats, error) {
 	var stats replayStats
 	w := bufio.NewWriterSize(out, 64<<10)
+	in, flushErr := flushBeforeWaiting(src, w)
+	lr := record.NewLogReader(in)
 	var buf []byte // reused: one output line at a time
-	lb := newLogBatches(src)
-	for b := lb.next(); b != nil; {
-		<-b.done
-		var next *batch
-		if !b.drained {
-			next = lb.next() // read and decode it while b is applied
+	for {
+		e, err := lr.Next()
+		if err == io.EOF {
+			break
 		}
-		for i := range b.items {
-			it := &b.items[i]
-			stats.lines++
-			var rec *record.Record
-			err := it.err
-			if err == nil {
-				rec, err = rp.apply(it.entry)
-			}
-			if err != nil {
-				stats.reject(it.line)
-				buf = append(buf[:0], payrec.Envelope(err)...)
-			} else {
-				buf = rec.AppendJSON(buf[:0])
-			}
-			buf = append(buf, '\n')
-			if _, err := w.Write(buf); err != nil {
-				return stats, err
-			}
+		if err := flushErr(); err != nil {
+			return stats, err
 		}
-		if b.err != nil {
-			if err := w.Flush(); err != nil {
-				return stats, err
+		if err != nil && !isLineError(err) {
+			if ferr := w.Flush(); ferr != nil {
+				return stats, ferr
 			}
-			return stats, b.err
+			return stats, readError(lr, err)
 		}
-		if b.drained {
-			if err := w.Flush(); err != nil {
-				return stats, err
-			}
-			next = lb.next()
+		stats.lines++
+		var rec *record.Record
+		if err == nil {
+			rec, err = rp.apply(e)
 		}
-		lb.release(b)
-		b = next
+		if err != nil {
+			stats.reject(lr.Line())
+			buf = append(buf[:0], payrec.Envelope(err)...)
+		} else {
+			buf = rec.AppendJSON(buf[:0])
+		}
+		buf = append(buf, '\n')
+		if _, err := w.Write(buf); err != nil {
+			return stats, err
+		}
 	}
 	return stats, w.Flush()
 }
