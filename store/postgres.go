@@ -204,7 +204,7 @@ func (s *postgresStore) commitRetrying(batch []*pending) {
 		if len(batch) == 0 {
 			return
 		}
-		err := s.commit(batch)
+		err := s.commit(batch, try > 0)
 		if err == nil {
 			return
 		}
@@ -241,14 +241,20 @@ func (s *postgresStore) commitRetrying(batch []*pending) {
 // a decision relies on is checked by the primary keys the writes hit —
 // the record's next version, the attempt ID, the idempotency key — and a
 // write that finds one taken fails the batch, which is then decided again.
-func (s *postgresStore) commit(batch []*pending) error {
+func (s *postgresStore) commit(batch []*pending, verify bool) error {
 	ctx := context.Background() // the requests were live when taken; finish them
 	reqs := make([]*request, len(batch))
 	for i, p := range batch {
 		reqs[i] = p.req
 	}
 	q := pgQueries{s.pool}
-	answers, writes, v, err := decideBatch(ctx, q, s.cache, reqs)
+	l := loader{q: q, c: s.cache}
+	if !verify {
+		// Trust the cache: a stale record makes the write fail (its
+		// version is taken), and the batch is then decided again, read.
+		l.trust = func(uint64) bool { return true }
+	}
+	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {
 		return err
 	}
@@ -267,7 +273,7 @@ func (s *postgresStore) commit(batch []*pending) error {
 	s.batched.Add(uint64(len(batch)))
 	for _, w := range writes {
 		if w.rec != nil {
-			s.cache.put(v.recs[w.rec.ID()])
+			s.cache.put(v.recs[w.rec.ID()], 0)
 		}
 	}
 	for i, p := range batch {
@@ -479,17 +485,7 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 }
 
 func (s *postgresStore) get(ctx context.Context, id string) (*record.Record, error) {
-	recs, errs, err := load(ctx, pgQueries{s.pool}, s.cache, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if err := errs[id]; err != nil {
-		return nil, err
-	}
-	if recs[id] == nil {
-		return nil, recordNotFound(id)
-	}
-	return recs[id], nil
+	return loader{q: pgQueries{s.pool}, c: s.cache}.get(ctx, id)
 }
 
 func (s *postgresStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
@@ -507,7 +503,7 @@ func (s *postgresStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*
 	if err != nil {
 		return nil, false, pgErr(err)
 	}
-	return listed(ctx, pgQueries{s.pool}, s.cache, ids, q.Limit, cur)
+	return listed(ctx, loader{q: pgQueries{s.pool}, c: s.cache}, ids, q.Limit, cur)
 }
 
 func (s *postgresStore) log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error {

@@ -34,88 +34,140 @@ type queries interface {
 //
 // A cached record may be stale: another Store, in this process or another,
 // may have appended reports since. That is safe because a record's log is
-// append-only, so a cached version N is always a prefix of the truth, and
-// every read asks the database for the reports after version N (catching
-// up costs only the newer reports). A writer that decided on a stale record
-// would try to append a (record_id, version) that exists; the primary key
-// rejects it, and the writer reloads and decides again.
+// append-only, so a cached version N is always a prefix of the truth:
+// reads ask the database for the reports after version N (catching up
+// costs only the newer reports), and a writer that decided on a stale
+// record tries to append a (record_id, version) that exists; the primary
+// key rejects it, and the writer reloads and decides again.
+//
+// Each record carries the epoch in which its writer last knew it to be
+// current (0: not known), which lets the SQLite writer skip reading what
+// it knows (see sqliteStore.epoch).
 type cache struct {
 	mu  sync.Mutex
-	m   map[string]*record.Record
+	m   map[string]cached
 	max int
 }
 
-func newCache(max int) *cache { return &cache{m: map[string]*record.Record{}, max: max} }
+type cached struct {
+	rec   *record.Record
+	epoch uint64
+}
 
-func (c *cache) get(id string) *record.Record {
+func newCache(max int) *cache { return &cache{m: map[string]cached{}, max: max} }
+
+func (c *cache) get(id string) *record.Record { return c.entry(id).rec }
+
+func (c *cache) entry(id string) cached {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.m[id]
 }
 
-// put keeps r unless the cache holds a newer version of it.
-func (c *cache) put(r *record.Record) {
+// put keeps r, known current in epoch, unless the cache holds a newer
+// version of it.
+func (c *cache) put(r *record.Record, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.m[r.ID()]; old != nil && old.Version() >= r.Version() {
+	old, ok := c.m[r.ID()]
+	if ok && (old.rec.Version() > r.Version() || old.rec.Version() == r.Version() && old.epoch >= epoch) {
 		return
 	}
-	if _, ok := c.m[r.ID()]; !ok && len(c.m) >= c.max {
+	if !ok && len(c.m) >= c.max {
 		for k := range c.m { // evict an arbitrary record: any one costs a reload at most
 			delete(c.m, k)
 			break
 		}
 	}
-	c.m[r.ID()] = r
+	c.m[r.ID()] = cached{r, epoch}
+}
+
+// loader reads records through a cache.
+type loader struct {
+	q queries
+	c *cache
+	// trust says whether a cached record of an epoch may be used without
+	// asking the database; nil trusts none.
+	trust func(epoch uint64) bool
+	// epoch is what the records read are marked with.
+	epoch uint64
 }
 
 // load returns the current records with the given IDs (nil for one that
-// does not exist) from the cache caught up with q, and for each record
-// that cannot be read back the error saying why.
-func load(ctx context.Context, q queries, c *cache, ids []string) (map[string]*record.Record, map[string]error, error) {
+// does not exist), for each record that cannot be read back the error
+// saying why, and which records were taken from the cache on trust.
+func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record.Record, errs map[string]error, trusted map[string]bool, err error) {
 	after := make(map[string]uint64, len(ids))
 	bases := make(map[string]*record.Record, len(ids))
+	recs = make(map[string]*record.Record, len(ids))
 	for _, id := range ids {
-		b := c.get(id)
-		bases[id] = b
+		e := l.c.entry(id)
+		if e.rec != nil && l.trust != nil && l.trust(e.epoch) {
+			recs[id] = e.rec
+			if trusted == nil {
+				trusted = map[string]bool{}
+			}
+			trusted[id] = true
+			continue
+		}
+		bases[id] = e.rec
 		after[id] = 0
-		if b != nil {
-			after[id] = b.Version()
+		if e.rec != nil {
+			after[id] = e.rec.Version()
 		}
 	}
-	lines, err := q.reportsAfter(ctx, after)
-	if err != nil {
-		return nil, nil, err
+	if len(after) == 0 {
+		return recs, nil, trusted, nil
 	}
-	recs := make(map[string]*record.Record, len(ids))
-	var errs map[string]error
+	lines, err := l.q.reportsAfter(ctx, after)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	for id, base := range bases {
 		vls := lines[id]
 		if len(vls) == 0 {
 			recs[id] = base
+			if base != nil {
+				l.c.put(base, l.epoch) // now known current
+			}
 			continue
 		}
 		r := base
 		if r != nil {
 			r = r.Clone()
 		}
+		var cerr error
 		for _, vl := range vls {
-			if r, err = catchUp(id, r, vl.version, vl.line); err != nil {
+			if r, cerr = catchUp(id, r, vl.version, vl.line); cerr != nil {
 				break
 			}
 		}
-		if err != nil {
+		if cerr != nil {
 			if errs == nil {
 				errs = map[string]error{}
 			}
-			errs[id] = err
-			err = nil
+			errs[id] = cerr
 			continue
 		}
 		recs[id] = r
-		c.put(r)
+		l.c.put(r, l.epoch)
 	}
-	return recs, errs, nil
+	return recs, errs, trusted, nil
+}
+
+// get loads one record for a reader.
+func (l loader) get(ctx context.Context, id string) (*record.Record, error) {
+	recs, errs, _, err := l.load(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if err := errs[id]; err != nil {
+		return nil, err
+	}
+	if recs[id] == nil {
+		return nil, recordNotFound(id)
+	}
+	return recs[id], nil
 }
 
 // batchView is what one batch's transaction sees: the records, attempts
@@ -161,10 +213,33 @@ func (v *batchView) attemptOwner(attemptID string) (string, error) { return v.at
 
 func (v *batchView) key(key string) (*storedKey, error) { return v.keyRows[key], nil }
 
-// decideBatch decides reqs in order within one transaction read through q,
-// each against the state the ones before it left, and returns their answers
-// and what to write. An error is the database's: the batch must be undone.
-func decideBatch(ctx context.Context, q queries, c *cache, reqs []*request) ([]answer, []*write, *batchView, error) {
+// decideBatch decides reqs in order within one transaction read through
+// l, each against the state the ones before it left, and returns their
+// answers and what to write. An error is the database's: the batch must be
+// undone.
+//
+// A record the loader trusted without reading may be stale. Accepting a
+// report on it is safe (its version is then taken, and the write fails),
+// but a rejection is not: the newer state might accept the report. So a
+// batch that rejected a report on a trusted record is decided again with
+// every record read.
+func decideBatch(ctx context.Context, l loader, reqs []*request) ([]answer, []*write, *batchView, error) {
+	answers, writes, v, trusted, err := decideOnce(ctx, l, reqs)
+	if err != nil || len(trusted) == 0 {
+		return answers, writes, v, err
+	}
+	for i, a := range answers {
+		if a.err != nil && !a.replayed && trusted[reqs[i].id] {
+			l.trust = nil
+			answers, writes, v, _, err = decideOnce(ctx, l, reqs)
+			return answers, writes, v, err
+		}
+	}
+	return answers, writes, v, nil
+}
+
+func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*write, *batchView, map[string]bool, error) {
+	q := l.q
 	ids := make([]string, 0, len(reqs))
 	var attemptIDs, keys []string
 	seen := map[string]bool{}
@@ -180,19 +255,19 @@ func decideBatch(ctx context.Context, q queries, c *cache, reqs []*request) ([]a
 			keys = append(keys, r.key)
 		}
 	}
-	recs, errs, err := load(ctx, q, c, ids)
+	recs, errs, trusted, err := l.load(ctx, ids)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{}}
 	if len(attemptIDs) > 0 {
 		if v.attempts, err = q.attemptOwners(ctx, attemptIDs); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
 	if len(keys) > 0 {
 		if v.keyRows, err = q.keys(ctx, keys); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
 	answers := make([]answer, len(reqs))
@@ -218,7 +293,7 @@ func decideBatch(ctx context.Context, q queries, c *cache, reqs []*request) ([]a
 			v.keyRows[w.key] = &storedKey{fp: w.fp, created: w.created, outcome: *w.keyOut}
 		}
 	}
-	return answers, writes, v, nil
+	return answers, writes, v, trusted, nil
 }
 
 // pending is a request waiting for a batch.

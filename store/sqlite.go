@@ -61,6 +61,11 @@ type sqliteStore struct {
 	pruned time.Time
 	once   sync.Once
 
+	// Owned by the writer goroutine: the connection's last PRAGMA
+	// data_version, and the epoch it began (see commit).
+	dataVersion int64
+	epoch       uint64
+
 	commits, batched atomic.Uint64
 }
 
@@ -100,7 +105,7 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{})}
+	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{}), dataVersion: -1}
 	go s.run()
 	return s, nil
 }
@@ -179,19 +184,38 @@ func (s *sqliteStore) run() {
 
 // commit decides and stores batch in one transaction and answers each
 // request, or returns an error and answers none.
-func (s *sqliteStore) commit(batch []*pending) error {
+func (s *sqliteStore) commit(batch []*pending) (err error) {
 	ctx := context.Background() // the requests were live when taken; finish them
 	reqs := make([]*request, len(batch))
 	for i, p := range batch {
 		reqs[i] = p.req
 	}
+	defer func() {
+		if err != nil {
+			s.dataVersion = -1 // the connection may be new: trust nothing
+		}
+	}()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: sqlite: %w", err)
 	}
 	defer tx.Rollback()
+	// PRAGMA data_version changes on this connection when another
+	// connection — another Store or process — commits to the file, and
+	// only then. While it stays put, the records this writer read or wrote
+	// in the current epoch are current, and need not be read again.
+	var dv int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&dv); err != nil {
+		return fmt.Errorf("store: sqlite: %w", err)
+	}
+	if dv != s.dataVersion {
+		s.dataVersion = dv
+		s.epoch++
+	}
+	epoch := s.epoch
 	q := sqliteQueries{tx}
-	answers, writes, v, err := decideBatch(ctx, q, s.cache, reqs)
+	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(e uint64) bool { return e == epoch }}
+	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {
 		return err
 	}
@@ -199,7 +223,8 @@ func (s *sqliteStore) commit(batch []*pending) error {
 		return err
 	}
 	now := reqs[0].now
-	if now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned) {
+	prune := now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned)
+	if prune {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_ms < ?`, reqs[0].expiry.UnixMilli()); err != nil {
 			return fmt.Errorf("store: sqlite: pruning idempotency keys: %w", err)
 		}
@@ -207,14 +232,14 @@ func (s *sqliteStore) commit(batch []*pending) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: sqlite: commit: %w", err)
 	}
-	if now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned) {
+	if prune {
 		s.pruned = now
 	}
 	s.commits.Add(1)
 	s.batched.Add(uint64(len(batch)))
 	for _, w := range writes {
 		if w.rec != nil {
-			s.cache.put(v.recs[w.rec.ID()])
+			s.cache.put(v.recs[w.rec.ID()], epoch)
 		}
 	}
 	for i, p := range batch {
@@ -233,17 +258,50 @@ type sqliteQueries struct {
 }
 
 func (q sqliteQueries) reportsAfter(ctx context.Context, after map[string]uint64) (map[string][]versionLine, error) {
-	out := make(map[string][]versionLine, len(after))
+	var b strings.Builder
+	args := make([]any, 0, 2*len(after))
+	b.WriteString(`WITH a(id, after) AS (VALUES `)
 	for id, v := range after {
-		vls, err := q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = ? AND version > ? ORDER BY version`, id, int64(v))
-		if err != nil {
-			return nil, err
+		if len(args) > 0 {
+			b.WriteString(", ")
 		}
-		if len(vls) > 0 {
-			out[id] = vls
+		b.WriteString("(?, ?)")
+		args = append(args, id, int64(v))
+	}
+	b.WriteString(`) SELECT r.record_id, r.version, r.line FROM a JOIN reports r
+		ON r.record_id = a.id AND r.version > a.after ORDER BY r.record_id, r.version`)
+	rows, err := q.db.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]versionLine{}
+	for rows.Next() {
+		var (
+			id   string
+			v    int64
+			line []byte
+		)
+		if err := rows.Scan(&id, &v, &line); err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
 		}
+		out[id] = append(out[id], versionLine{uint64(v), line})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
 	}
 	return out, nil
+}
+
+// in returns "(?, ?, …)" for n values.
+func in(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")" }
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 func (q sqliteQueries) reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error) {
@@ -274,102 +332,110 @@ func (q sqliteQueries) lines(ctx context.Context, query string, args ...any) ([]
 }
 
 func (q sqliteQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id IN `+in(len(attemptIDs)), anys(attemptIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rows.Close()
 	out := map[string]string{}
-	for _, a := range attemptIDs {
-		rows, err := q.db.QueryContext(ctx, `SELECT record_id FROM attempts WHERE attempt_id = ?`, a)
-		if err != nil {
+	for rows.Next() {
+		var a, id string
+		if err := rows.Scan(&a, &id); err != nil {
 			return nil, fmt.Errorf("store: sqlite: %w", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: sqlite: %w", err)
-			}
-			out[a] = id
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
-		}
+		out[a] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
 	}
 	return out, nil
 }
 
 func (q sqliteQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes
+		FROM idempotency_keys WHERE key IN `+in(len(keys)), anys(keys)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rows.Close()
 	out := map[string]*storedKey{}
-	for _, k := range keys {
-		rows, err := q.db.QueryContext(ctx, `SELECT fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes FROM idempotency_keys WHERE key = ?`, k)
-		if err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
+	for rows.Next() {
+		var (
+			k       string
+			sk      storedKey
+			ms, ver int64
+		)
+		if err := rows.Scan(&k, &sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
+			return nil, fmt.Errorf("store: sqlite: idempotency key %q: %w", k, err)
 		}
-		for rows.Next() {
-			var (
-				sk      storedKey
-				ms, ver int64
-			)
-			if err := rows.Scan(&sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: sqlite: idempotency key %q: %w", k, err)
-			}
-			sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
-			out[k] = &sk
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
-		}
+		sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
+		out[k] = &sk
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sqlite: %w", err)
 	}
 	return out, nil
 }
 
+// write stores ws with one multi-row INSERT per table.
 func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
+	var reports, records, attempts, keys, delKeys []any
 	for _, w := range ws {
-		if w.rec != nil {
-			r := w.rec
-			if _, err := q.db.ExecContext(ctx, `INSERT INTO reports (record_id, version, line) VALUES (?, ?, ?)`, r.ID(), int64(r.Version()), w.line); err != nil {
-				return fmt.Errorf("store: sqlite: appending version %d of record %q: %w", r.Version(), r.ID(), err)
-			}
+		if r := w.rec; r != nil {
+			reports = append(reports, r.ID(), int64(r.Version()), w.line)
 			if r.Version() == 1 {
-				if _, err := q.db.ExecContext(ctx, `INSERT INTO records (id, created, livemode) VALUES (?, ?, ?)`, r.ID(), r.Created(), r.Livemode()); err != nil {
-					return fmt.Errorf("store: sqlite: listing record %q: %w", r.ID(), err)
-				}
+				records = append(records, r.ID(), r.Created(), r.Livemode())
 			}
 			if w.attemptID != "" {
-				if _, err := q.db.ExecContext(ctx, `INSERT INTO attempts (attempt_id, record_id) VALUES (?, ?)`, w.attemptID, r.ID()); err != nil {
-					return fmt.Errorf("store: sqlite: indexing attempt %q: %w", w.attemptID, err)
-				}
+				attempts = append(attempts, w.attemptID, r.ID())
 			}
 		}
 		if o := w.keyOut; o != nil {
 			if w.replaceKy {
-				if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ? AND created_ms < ?`, w.key, w.expiry.UnixMilli()); err != nil {
-					return fmt.Errorf("store: sqlite: %w", err)
-				}
+				delKeys = append(delKeys, w.key, w.expiry.UnixMilli())
 			}
-			if _, err := q.db.ExecContext(ctx, `INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				w.key, w.fp, w.created.UnixMilli(), o.recordID, int64(o.version), o.errType, o.code, o.param, o.message, o.causes); err != nil {
-				return fmt.Errorf("store: sqlite: storing idempotency key %q: %w", w.key, err)
+			keys = append(keys, w.key, w.fp, w.created.UnixMilli(), o.recordID, int64(o.version),
+				o.errType, o.code, o.param, o.message, o.causes)
+		}
+	}
+	stmts := []struct {
+		what, sql string
+		cols      int
+		args      []any
+	}{
+		{"appending reports", `INSERT INTO reports (record_id, version, line) VALUES `, 3, reports},
+		{"listing records", `INSERT INTO records (id, created, livemode) VALUES `, 3, records},
+		{"indexing attempts", `INSERT INTO attempts (attempt_id, record_id) VALUES `, 2, attempts},
+		{"storing idempotency keys", `INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes) VALUES `, 10, keys},
+	}
+	for i := 0; i < len(delKeys); i += 2 {
+		// Only an expired row goes (the writer holds the lock: it is the one read).
+		if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ? AND created_ms < ?`, delKeys[i], delKeys[i+1]); err != nil {
+			return fmt.Errorf("store: sqlite: replacing an expired idempotency key: %w", err)
+		}
+	}
+	for _, st := range stmts {
+		if len(st.args) == 0 {
+			continue
+		}
+		row := in(st.cols)
+		var b strings.Builder
+		b.WriteString(st.sql)
+		for i := 0; i < len(st.args)/st.cols; i++ {
+			if i > 0 {
+				b.WriteString(", ")
 			}
+			b.WriteString(row)
+		}
+		if _, err := q.db.ExecContext(ctx, b.String(), st.args...); err != nil {
+			return fmt.Errorf("store: sqlite: %s: %w", st.what, err)
 		}
 	}
 	return nil
 }
 
 func (s *sqliteStore) get(ctx context.Context, id string) (*record.Record, error) {
-	recs, errs, err := load(ctx, sqliteQueries{s.r}, s.cache, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if err := errs[id]; err != nil {
-		return nil, err
-	}
-	if recs[id] == nil {
-		return nil, recordNotFound(id)
-	}
-	return recs[id], nil
+	return loader{q: sqliteQueries{s.r}, c: s.cache}.get(ctx, id)
 }
 
 func (s *sqliteStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
@@ -397,7 +463,7 @@ func (s *sqliteStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*re
 	if err != nil {
 		return nil, false, fmt.Errorf("store: sqlite: %w", err)
 	}
-	return listed(ctx, sqliteQueries{s.r}, s.cache, ids, q.Limit, cur)
+	return listed(ctx, loader{q: sqliteQueries{s.r}, c: s.cache}, ids, q.Limit, cur)
 }
 
 // listSQL builds the query for the IDs of a page and one more (to tell
@@ -430,7 +496,7 @@ func listSQL(q ListQuery, cur *cursor, ph func(n int) string) (string, []any) {
 }
 
 // listed loads the records of a page from the IDs listSQL found.
-func listed(ctx context.Context, q queries, c *cache, ids []string, limit int, cur *cursor) ([]*record.Record, bool, error) {
+func listed(ctx context.Context, l loader, ids []string, limit int, cur *cursor) ([]*record.Record, bool, error) {
 	more := len(ids) > limit
 	if more {
 		ids = ids[:limit]
@@ -440,7 +506,7 @@ func listed(ctx context.Context, q queries, c *cache, ids []string, limit int, c
 			ids[i], ids[j] = ids[j], ids[i]
 		}
 	}
-	recs, errs, err := load(ctx, q, c, ids)
+	recs, errs, _, err := l.load(ctx, ids)
 	if err != nil {
 		return nil, false, err
 	}

@@ -304,9 +304,11 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 		return nil, paramError(payrec.CodeParameterMissing, "id", "A record ID is required for %s.", rep.Op())
 	}
 	req.line = line
-	if ac.fingerprint != nil {
+	switch {
+	case req.key == "": // nothing to compare with
+	case ac.fingerprint != nil:
 		req.fp = sha256.Sum256(ac.fingerprint)
-	} else {
+	default:
 		req.fp = sha256.Sum256(line)
 	}
 	req.now = s.clock()
