@@ -350,3 +350,41 @@ func TestRaceTwoHandles(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlesTakeTurns applies through two Stores on one database in turn:
+// each must see the other's reports, though it cached the record before.
+func TestHandlesTakeTurns(t *testing.T) {
+	ctx := context.Background()
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
+		"postgres": pgSchemaDSN,
+	}
+	for name, dsnOf := range dsns {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnOf(t)
+			var handles [2]*store.Store
+			for i := range handles {
+				s, err := store.Open(ctx, dsn)
+				require.NoError(t, err)
+				t.Cleanup(func() { assert.NoError(t, s.Close()) })
+				handles[i] = s
+			}
+			p := create("pr_turns", 100)
+			p.AmountRequested = money.New(10, usd)
+			_, err := handles[0].Apply(ctx, "", p)
+			require.NoError(t, err)
+			for i := range 10 {
+				r, err := handles[i%2].Apply(ctx, "pr_turns", refund(fmt.Sprint("re_", i), 1))
+				require.NoError(t, err, "step %d", i)
+				assert.Equal(t, uint64(i+2), r.Version(), "step %d: version", i)
+				assert.Equal(t, money.New(int64(i+1), usd), r.AmountRefunded(), "step %d: refunded", i)
+			}
+			// Nothing is left; each handle must know it, though its cache
+			// last saw money left.
+			for i, s := range handles {
+				_, err := s.Apply(ctx, "pr_turns", refund(fmt.Sprint("re_last_", i), 1))
+				require.ErrorIs(t, err, record.ErrRefundExceeds, "handle %d", i)
+			}
+		})
+	}
+}
