@@ -281,7 +281,8 @@ func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
 // that is not a known type's JSON object.
 func (d PaymentMethodDetails) check(p wire.Path) error {
 	if d.Type != "" && !IsPaymentMethodType(d.Type) {
-		return p.Key("type").Errorf("", nil, "Invalid %s: %q is not one of Stripe's payment method types", p.Key("type"), d.Type)
+		return p.Key("type").Errorf("", nil, "Invalid %s: %q is not one of Stripe's payment method types",
+			p.Key("type"), d.Type)
 	}
 	if !d.Custom.IsZero() && d.Custom.DisplayName == "" {
 		return p.Key("custom").Key("display_name").Missing()

@@ -27,7 +27,8 @@ var ErrZeroRecord = errors.New("record: the zero Record has no JSON form; record
 // so decoding one could only give a record that is not the one encoded.
 // Rebuild a record from its reports with Replay or ReplayLog instead.
 func (r *Record) UnmarshalJSON([]byte) error {
-	return errors.New("record: a Record cannot be decoded from its Stripe JSON; rebuild it from its reports with Replay or ReplayLog")
+	return errors.New("record: a Record cannot be decoded from its Stripe JSON; " +
+		"rebuild it from its reports with Replay or ReplayLog")
 }
 
 // AppendJSON appends the record's payment_record object to b; it is what

@@ -62,7 +62,8 @@ func (k *keyring) authenticate(r *http.Request) (bool, error) {
 			return false, nil
 		}
 		return false, &payrec.Error{Type: payrec.ErrorType, Message: fmt.Sprintf(
-			"Invalid API Key provided: %s. With no keys configured, this server accepts only test keys (sk_test_…).", maskKey(key))}
+			"Invalid API Key provided: %s. With no keys configured, this server accepts only test keys (sk_test_…).",
+			maskKey(key))}
 	}
 	d := sha256.Sum256([]byte(key))
 	match := -1

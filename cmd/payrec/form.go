@@ -283,7 +283,8 @@ func isJSONNumber(s string) bool {
 
 // formError is a rejection of the form's own syntax, as a parameter error.
 func formError(param, format string, args ...any) error {
-	return &payrec.Error{Type: payrec.ErrorType, Param: param, Message: fmt.Sprintf(format, args...), Err: payrec.ErrInvalidParameter}
+	return &payrec.Error{Type: payrec.ErrorType, Param: param, Message: fmt.Sprintf(format, args...),
+		Err: payrec.ErrInvalidParameter}
 }
 
 // clipText shortens s for a message.

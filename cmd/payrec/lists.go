@@ -22,8 +22,10 @@ type query struct {
 
 // Which query parameters each GET endpoint takes, besides expand.
 var (
-	retrieveQuery     = map[string]bool{}
-	listRecordsQuery  = map[string]bool{"limit": true, "starting_after": true, "ending_before": true, "created_after": true, "created_before": true}
+	retrieveQuery    = map[string]bool{}
+	listRecordsQuery = map[string]bool{
+		"limit": true, "starting_after": true, "ending_before": true, "created_after": true, "created_before": true,
+	}
 	listAttemptsQuery = map[string]bool{"limit": true, "starting_after": true, "payment_record": true}
 )
 

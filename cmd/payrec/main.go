@@ -135,7 +135,8 @@ func newFlagSet(name string) *flag.FlagSet {
 	case "serve":
 		fs.String("addr", "127.0.0.1:12111", "listen on this `HOST:PORT` (stripe-mock's port by default)")
 		fs.String("store", "sqlite:payrec.db", "keep records in this store: memory, sqlite:`PATH` or a postgres:// URL")
-		fs.Var(&keyList{}, "api-key", "accept this secret `KEY` (sk_test_… or sk_live_…); repeat for more; adds to PAYREC_API_KEYS")
+		fs.Var(&keyList{}, "api-key",
+			"accept this secret `KEY` (sk_test_… or sk_live_…); repeat for more; adds to PAYREC_API_KEYS")
 	case "help":
 	default:
 		return nil

@@ -384,7 +384,8 @@ func noSuchAttempt(id, param string) error {
 
 func internalError() error {
 	return &payrec.Error{Type: "api_error",
-		Message: "An unexpected error occurred on the server; nothing was stored by this request unless a retry with the same Idempotency-Key says otherwise."}
+		Message: "An unexpected error occurred on the server; nothing was stored by this request " +
+			"unless a retry with the same Idempotency-Key says otherwise."}
 }
 
 // fail answers err as Stripe's envelope with Stripe's status.
@@ -409,7 +410,8 @@ func classify(err error) (int, error) {
 		return http.StatusConflict, err
 	case errors.Is(err, store.ErrIdempotencyMismatch):
 		return http.StatusBadRequest, err
-	case errors.As(err, &pe) && pe.Code == payrec.CodeResourceMissing && errors.Is(err, store.ErrNotFound) && pe.Param == "id":
+	case errors.As(err, &pe) && pe.Code == payrec.CodeResourceMissing &&
+		errors.Is(err, store.ErrNotFound) && pe.Param == "id":
 		return http.StatusNotFound, err
 	case errors.As(err, &pe) && pe.Type != "api_error":
 		return http.StatusBadRequest, err

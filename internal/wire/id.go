@@ -46,8 +46,10 @@ func CheckID(id string, p Path) error {
 	if n := utf8.RuneCountInString(id); n > MaxID {
 		return tooLong(p, n, MaxID)
 	}
-	if i := strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
-		return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid string: %s %q holds white space or a control character", p, id)
+	blank := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+	if i := strings.IndexFunc(id, blank); i >= 0 {
+		return p.Errorf(payrec.CodeInvalidCharacters, nil,
+			"Invalid string: %s %q holds white space or a control character", p, id)
 	}
 	return nil
 }

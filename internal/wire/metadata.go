@@ -28,7 +28,8 @@ func CheckMetadataEntry(key, value string, p Path) error {
 	case strings.ContainsAny(key, "[]"):
 		return p.Errorf("", nil, "Invalid metadata: key %q must not contain '[' or ']'", key)
 	case !utf8.ValidString(key):
-		return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid metadata: key %q holds bytes that are not UTF-8 text", key)
+		return p.Errorf(payrec.CodeInvalidCharacters, nil,
+			"Invalid metadata: key %q holds bytes that are not UTF-8 text", key)
 	case !utf8.ValidString(value):
 		return notUTF8(q)
 	case utf8.RuneCountInString(key) > MaxMetadataKey:
