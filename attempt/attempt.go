@@ -87,7 +87,7 @@ func New(in Init) (Attempt, error) {
 		livemode:      in.Livemode,
 		state:         payrec.Pending,
 		requested:     in.Requested,
-		paymentMethod: in.PaymentMethodDetails.normalize().Clone(),
+		paymentMethod: in.PaymentMethodDetails.normalize(),
 		shipping:      in.ShippingDetails,
 		customer:      in.CustomerDetails,
 		presence:      in.CustomerPresence,
@@ -223,7 +223,7 @@ func (a *Attempt) OutcomeAt() int64 {
 }
 
 // PaymentMethodDetails returns how the attempt was paid (a copy).
-func (a *Attempt) PaymentMethodDetails() PaymentMethodDetails { return a.paymentMethod.Clone() }
+func (a *Attempt) PaymentMethodDetails() PaymentMethodDetails { return a.paymentMethod }
 
 // ShippingDetails returns where the goods go.
 func (a *Attempt) ShippingDetails() ShippingDetails { return a.shipping }
@@ -250,7 +250,6 @@ func (a *Attempt) Metadata() map[string]string {
 // Clone returns a copy of a that shares no memory with it.
 func (a *Attempt) Clone() Attempt {
 	c := *a
-	c.paymentMethod = a.paymentMethod.Clone()
 	if a.metadata != nil {
 		c.metadata = maps.Clone(a.metadata)
 	}

@@ -337,7 +337,6 @@ func TestNewAccessors(t *testing.T) {
 	in.PaymentMethodDetails = attempt.PaymentMethodDetails{
 		PaymentMethod: "pm_1",
 		Custom:        attempt.CustomDetails{DisplayName: "newpay"},
-		Other:         map[string]json.RawMessage{"card": json.RawMessage(`{"brand":"visa"}`)},
 	}
 	in.ShippingDetails = attempt.ShippingDetails{Name: "Jenny", Address: attempt.Address{Country: "US"}}
 	in.CustomerDetails = attempt.CustomerDetails{Customer: "cus_1", Email: "j@example.com"}
@@ -373,23 +372,17 @@ func TestNewAccessors(t *testing.T) {
 
 func TestNewDoesNotAlias(t *testing.T) {
 	in := validInit()
-	card := json.RawMessage(`{"brand":"visa"}`)
-	in.PaymentMethodDetails = attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": card}}
+	in.PaymentMethodDetails = attempt.PaymentMethodDetails{Type: "card"}
 	in.Metadata = map[string]string{"k": "v"}
 	a := newAttempt(t, in)
 	before := mustJSON(t, a)
 
-	// The caller's maps and bytes stay the caller's.
-	card[2] = 'X'
-	in.PaymentMethodDetails.Other["sepa_debit"] = json.RawMessage(`{}`)
+	// The caller's maps stay the caller's.
 	in.Metadata["k"] = "changed"
 	in.Metadata["new"] = "x"
 	assert.Equal(t, before, mustJSON(t, a), "New copies what it keeps")
 
 	// So are the copies the accessors hand out.
-	pmd := a.PaymentMethodDetails()
-	pmd.Other["card"][2] = 'Y'
-	pmd.Other["klarna"] = json.RawMessage(`{}`)
 	md := a.Metadata()
 	md["k"] = "changed"
 	assert.Equal(t, before, mustJSON(t, a), "accessors return copies")
@@ -404,7 +397,7 @@ func TestMetadataNeverNil(t *testing.T) {
 
 func TestClone(t *testing.T) {
 	in := validInit()
-	in.PaymentMethodDetails = attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": json.RawMessage(`{"brand":"visa"}`)}}
+	in.PaymentMethodDetails = attempt.PaymentMethodDetails{Type: "card"}
 	in.Metadata = map[string]string{"k": "v"}
 	a := newAttempt(t, in)
 	before := mustJSON(t, a)
@@ -415,8 +408,6 @@ func TestClone(t *testing.T) {
 	attempt.Refund(&c, money.New(10, usd))
 	attempt.SetShippingDetails(&c, attempt.ShippingDetails{Name: "x"})
 	attempt.SetCustomerDetails(&c, attempt.CustomerDetails{Name: "y"})
-	pmd := c.PaymentMethodDetails()
-	pmd.Other["card"][0] = ' '
 	assert.Equal(t, before, mustJSON(t, a), "changing the clone leaves the original alone")
 	assert.Equal(t, payrec.Pending, a.State())
 
@@ -470,21 +461,6 @@ func TestNewValidation(t *testing.T) {
 			"payment_method_details[type]", ""},
 		{"custom without display_name", func(in *attempt.Init) { in.PaymentMethodDetails.Custom.Type = "cpmt_1" },
 			"payment_method_details[custom][display_name]", payrec.CodeParameterMissing},
-		{"other named custom", func(in *attempt.Init) {
-			in.PaymentMethodDetails.Other = map[string]json.RawMessage{"custom": json.RawMessage(`{}`)}
-		}, "payment_method_details[custom]", payrec.CodeParameterUnknown},
-		{"other of unknown type", func(in *attempt.Init) {
-			in.PaymentMethodDetails.Other = map[string]json.RawMessage{"bitcoin": json.RawMessage(`{}`)}
-		}, "payment_method_details[bitcoin]", payrec.CodeParameterUnknown},
-		{"other not an object", func(in *attempt.Init) {
-			in.PaymentMethodDetails.Other = map[string]json.RawMessage{"card": json.RawMessage(`[1]`)}
-		}, "payment_method_details[card]", ""},
-		{"other not JSON", func(in *attempt.Init) {
-			in.PaymentMethodDetails.Other = map[string]json.RawMessage{"card": json.RawMessage(`{`)}
-		}, "payment_method_details[card]", ""},
-		{"other empty", func(in *attempt.Init) {
-			in.PaymentMethodDetails.Other = map[string]json.RawMessage{"card": nil}
-		}, "payment_method_details[card]", ""},
 		{"processor type unknown", func(in *attempt.Init) { in.ProcessorDetails.Type = "adyen" }, "processor_details[type]", ""},
 		{"customer_presence out of range", func(in *attempt.Init) { in.CustomerPresence = 3 }, "customer_presence", ""},
 		{"description too long", func(in *attempt.Init) { in.Description = strings.Repeat("é", 5001) }, "description", ""},

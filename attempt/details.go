@@ -1,8 +1,6 @@
 package attempt
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 
 	"github.com/payrec/payrec/internal/wire"
@@ -211,8 +209,7 @@ func (d *CustomDetails) decode(data []byte, p wire.Path) error {
 const TypeCustom = "custom"
 
 // paymentMethodTypes are the payment method type names of Stripe's
-// payment_method_details: the values Type may take, and the names of the
-// per-type hashes that PaymentMethodDetails keeps verbatim in Other.
+// payment_method_details: the values Type may take.
 var paymentMethodTypes = []string{
 	"ach_credit_transfer", "ach_debit", "acss_debit", "affirm", "afterpay_clearpay",
 	"alipay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact",
@@ -233,9 +230,15 @@ func IsPaymentMethodType(name string) bool {
 	return ok
 }
 
-// PaymentMethodDetails is how an attempt was paid. Type defaults to "custom"
-// when any other field is set. The zero value means none were reported and
-// encodes as null.
+// PaymentMethodDetails is how an attempt was paid: the payment_method_details
+// parameter of report_payment and report_payment_attempt. Type defaults to
+// "custom" when any other field is set. The zero value means none were
+// reported and encodes as null.
+//
+// Stripe's parameter takes these four members only. The per-type hashes of
+// Stripe's payment_method_details object (card, sepa_debit, …) are not
+// parameters, and are rejected as unknown: what Stripe builds them from (a
+// PaymentMethod's details) a report does not carry.
 type PaymentMethodDetails struct {
 	// Type is the payment method type: "custom" or one of Stripe's types.
 	Type string
@@ -243,29 +246,10 @@ type PaymentMethodDetails struct {
 	PaymentMethod  string
 	BillingDetails BillingDetails
 	Custom         CustomDetails
-	// Other holds the per-type hashes other than custom (card, sepa_debit, …)
-	// verbatim, keyed by type name, so that nothing a caller reports is
-	// dropped. Each value must be a JSON object.
-	Other map[string]json.RawMessage
 }
 
 // IsZero reports whether no payment method detail is set.
-func (d PaymentMethodDetails) IsZero() bool {
-	return d.Type == "" && d.PaymentMethod == "" && d.BillingDetails.IsZero() &&
-		d.Custom.IsZero() && len(d.Other) == 0
-}
-
-// Clone returns a copy of d that shares no memory with it.
-func (d PaymentMethodDetails) Clone() PaymentMethodDetails {
-	if d.Other != nil {
-		other := make(map[string]json.RawMessage, len(d.Other))
-		for k, v := range d.Other {
-			other[k] = slices.Clone(v)
-		}
-		d.Other = other
-	}
-	return d
-}
+func (d PaymentMethodDetails) IsZero() bool { return d == PaymentMethodDetails{} }
 
 // normalize defaults Type to custom when anything is reported.
 func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
@@ -276,9 +260,8 @@ func (d PaymentMethodDetails) normalize() PaymentMethodDetails {
 }
 
 // check reports the first problem with d as a parameter error for p: an
-// unknown type, custom details without a display name, a string that is not
-// valid UTF-8 or is longer than Stripe's 5000 characters, or an Other entry
-// that is not a known type's JSON object.
+// unknown type, custom details without a display name, or a string that is
+// not valid UTF-8 or is longer than Stripe's 5000 characters.
 func (d PaymentMethodDetails) check(p wire.Path) error {
 	if d.Type != "" && !IsPaymentMethodType(d.Type) {
 		return p.Key("type").Errorf("", nil, "Invalid %s: %q is not one of Stripe's payment method types",
@@ -296,15 +279,6 @@ func (d PaymentMethodDetails) check(p wire.Path) error {
 	if !d.Custom.textOK() {
 		return d.Custom.check(p.Key("custom"))
 	}
-	for _, k := range sortedKeys(d.Other) {
-		q := p.Key(k)
-		if k == TypeCustom || !IsPaymentMethodType(k) {
-			return q.Unknown()
-		}
-		if err := wire.Object(d.Other[k], q, func(string, []byte, wire.Path) error { return nil }); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -315,35 +289,17 @@ func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
 		return append(b, "null"...)
 	}
 	d = d.normalize()
-	fixed := [...]string{"billing_details", "custom", "payment_method", "type"}
-	keys := fixed[:]
-	if len(d.Other) > 0 {
-		keys = append(sortedKeys(d.Other), fixed[:]...)
-		slices.Sort(keys)
-	}
 	b = append(b, '{')
-	for _, k := range keys {
-		switch k {
-		case "billing_details":
-			b = wire.AppendKey(b, k)
-			b = d.BillingDetails.AppendJSON(b)
-		case "custom":
-			if d.Custom.IsZero() {
-				continue
-			}
-			b = wire.AppendKey(b, k)
-			b = d.Custom.AppendJSON(b)
-		case "payment_method":
-			b = wire.AppendKey(b, k)
-			b = wire.AppendNullable(b, d.PaymentMethod)
-		case "type":
-			b = wire.AppendKey(b, k)
-			b = wire.AppendString(b, d.Type)
-		default:
-			b = wire.AppendMember(b, k) // a caller's key: escape it
-			b = appendCompact(b, d.Other[k])
-		}
+	b = wire.AppendKey(b, "billing_details")
+	b = d.BillingDetails.AppendJSON(b)
+	if !d.Custom.IsZero() {
+		b = wire.AppendKey(b, "custom")
+		b = d.Custom.AppendJSON(b)
 	}
+	b = wire.AppendKey(b, "payment_method")
+	b = wire.AppendNullable(b, d.PaymentMethod)
+	b = wire.AppendKey(b, "type")
+	b = wire.AppendString(b, d.Type)
 	return append(b, '}')
 }
 
@@ -355,10 +311,10 @@ func (d *PaymentMethodDetails) UnmarshalJSON(data []byte) error {
 	return d.decode(data, wire.Root(pkg))
 }
 
-// decode decodes data as the parameter at p. Known keys are
-// type, payment_method, billing_details, custom and the hash of any Stripe
-// payment method type (kept verbatim in Other); any other key is rejected.
-// An omitted type defaults to custom. null leaves d zero.
+// decode decodes data as the parameter at p. Known keys are type,
+// payment_method, billing_details and custom; any other key, a per-type
+// hash such as card among them, is rejected. An omitted type defaults to
+// custom. null leaves d zero.
 func (d *PaymentMethodDetails) decode(data []byte, p wire.Path) error {
 	if wire.IsNull(data) {
 		*d = PaymentMethodDetails{}
@@ -376,20 +332,7 @@ func (d *PaymentMethodDetails) decode(data []byte, p wire.Path) error {
 		case "custom":
 			return v.Custom.decode(val, q)
 		}
-		if !IsPaymentMethodType(key) {
-			return q.Unknown()
-		}
-		if wire.IsNull(val) {
-			return nil
-		}
-		if err := wire.Object(val, q, func(string, []byte, wire.Path) error { return nil }); err != nil {
-			return err
-		}
-		if v.Other == nil {
-			v.Other = make(map[string]json.RawMessage)
-		}
-		v.Other[key] = slices.Clone(val)
-		return nil
+		return q.Unknown()
 	})
 	if err != nil {
 		return err
@@ -707,26 +650,4 @@ func nullableString(val []byte, p wire.Path, dst *string) error {
 		*dst = s
 	}
 	return err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-// appendCompact appends raw JSON without insignificant white space and with
-// <, >, &, U+2028 and U+2029 escaped, as encoding/json writes strings; raw
-// was checked to be a JSON object when it was stored.
-func appendCompact(b []byte, raw json.RawMessage) []byte {
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
-		return append(b, "null"...)
-	}
-	out := bytes.NewBuffer(b)
-	json.HTMLEscape(out, compact.Bytes())
-	return out.Bytes()
 }

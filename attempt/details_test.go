@@ -75,21 +75,13 @@ func TestDetailRoundTrip(t *testing.T) {
 			`{"billing_details":null,"custom":{"display_name":"newpay","type":null},"payment_method":null,"type":"custom"}`},
 		{"empty payment method", "payment_method_details", `{}`, attempt.PaymentMethodDetails{Type: "custom"},
 			`{"billing_details":null,"payment_method":null,"type":"custom"}`},
-		{"card kept verbatim", "payment_method_details",
-			`{"type":"card","card":{"brand":"visa","last4":"4242","exp_month":12,"checks":{"cvc_check":"pass"},"wallet":null}}`,
-			attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{
-				"card": json.RawMessage(`{"brand":"visa","last4":"4242","exp_month":12,"checks":{"cvc_check":"pass"},"wallet":null}`)}},
-			`{"billing_details":null,"card":{"brand":"visa","last4":"4242","exp_month":12,"checks":{"cvc_check":"pass"},"wallet":null},"payment_method":null,"type":"card"}`},
-		{"several hashes in sorted order, compacted", "payment_method_details",
-			"{\"zip\": {},\n \"type\": \"sepa_debit\", \"sepa_debit\": { \"last4\" : \"3000\" }, \"billing_details\": {\"email\": \"x@y.z\"},\n \"ach_debit\": {\"bank_name\": \"B\"}}",
-			attempt.PaymentMethodDetails{Type: "sepa_debit", BillingDetails: attempt.BillingDetails{Email: "x@y.z"},
-				Other: map[string]json.RawMessage{
-					"zip":        json.RawMessage(`{}`),
-					"sepa_debit": json.RawMessage(`{ "last4" : "3000" }`),
-					"ach_debit":  json.RawMessage(`{"bank_name": "B"}`),
-				}},
-			`{"ach_debit":{"bank_name":"B"},"billing_details":{"address":` + nullAddress + `,"email":"x@y.z","name":null,"phone":null},` +
-				`"payment_method":null,"sepa_debit":{"last4":"3000"},"type":"sepa_debit","zip":{}}`},
+		{"another type", "payment_method_details", `{"type":"card"}`, attempt.PaymentMethodDetails{Type: "card"},
+			`{"billing_details":null,"payment_method":null,"type":"card"}`},
+		{"another type with billing details", "payment_method_details",
+			"{\n \"type\": \"sepa_debit\", \"billing_details\": {\"email\": \"x@y.z\"}}",
+			attempt.PaymentMethodDetails{Type: "sepa_debit", BillingDetails: attempt.BillingDetails{Email: "x@y.z"}},
+			`{"billing_details":{"address":` + nullAddress + `,"email":"x@y.z","name":null,"phone":null},` +
+				`"payment_method":null,"type":"sepa_debit"}`},
 		{"shipping", "shipping_details", `{"address":{"country":"US"},"name":"Jenny Rosen","phone":"+1"}`,
 			attempt.ShippingDetails{Address: attempt.Address{Country: "US"}, Name: "Jenny Rosen", Phone: "+1"},
 			`{"address":{"city":null,"country":"US","line1":null,"line2":null,"postal_code":null,"state":null},"name":"Jenny Rosen","phone":"+1"}`},
@@ -184,8 +176,24 @@ func TestDetailRejects(t *testing.T) {
 			"payment_method_details[billing_details][address]", ""},
 		{"pmd address city number", "payment_method_details", `{"billing_details":{"address":{"city":1}}}`,
 			"payment_method_details[billing_details][address][city]", ""},
-		{"pmd card string", "payment_method_details", `{"type":"card","card":"visa"}`, "payment_method_details[card]", ""},
-		{"pmd card array", "payment_method_details", `{"type":"card","card":[]}`, "payment_method_details[card]", ""},
+		{"pmd card string", "payment_method_details", `{"type":"card","card":"visa"}`, "payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"pmd card array", "payment_method_details", `{"type":"card","card":[]}`, "payment_method_details[card]", payrec.CodeParameterUnknown},
+
+		// The per-type hashes are not parameters of Stripe's endpoints: any
+		// content, valid for Stripe's object or not, is refused.
+		{"card hash", "payment_method_details", `{"type":"card","card":{"brand":"visa","last4":"4242"}}`,
+			"payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"card brand not in the enum", "payment_method_details", `{"type":"card","card":{"brand":"notabrand"}}`,
+			"payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"card exp_month a string", "payment_method_details", `{"type":"card","card":{"exp_month":"12"}}`,
+			"payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"card undeclared key", "payment_method_details", `{"type":"card","card":{"foo":1}}`,
+			"payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"card last4 too long", "payment_method_details", `{"type":"card","card":{"last4":"` + strings.Repeat("4", 6000) + `"}}`,
+			"payment_method_details[card]", payrec.CodeParameterUnknown},
+		{"sepa_debit hash", "payment_method_details", `{"type":"sepa_debit","sepa_debit":{}}`,
+			"payment_method_details[sepa_debit]", payrec.CodeParameterUnknown},
+		{"null hash", "payment_method_details", `{"card":null}`, "payment_method_details[card]", payrec.CodeParameterUnknown},
 		{"pmd custom string", "payment_method_details", `{"custom":"newpay"}`, "payment_method_details[custom]", ""},
 		{"shipping name bool", "shipping_details", `{"name":true}`, "shipping_details[name]", ""},
 		{"shipping address string", "shipping_details", `{"address":"Main St"}`, "shipping_details[address]", ""},
@@ -203,8 +211,7 @@ func TestDetailRejects(t *testing.T) {
 		{"trailing garbage", "customer_details", `{} {}`, "customer_details", ""},
 		{"empty input", "payment_method_details", ``, "payment_method_details", ""},
 		{"repeated key", "shipping_details", `{"name":"a","name":"b"}`, "shipping_details[name]", ""},
-		{"repeated type hash", "payment_method_details", `{"card":{},"card":{}}`, "payment_method_details[card]", ""},
-		{"repeated key in card", "payment_method_details", `{"card":{"brand":"a","brand":"b"}}`, "payment_method_details[card][brand]", ""},
+		{"repeated key in pmd", "payment_method_details", `{"type":"custom","type":"custom"}`, "payment_method_details[type]", ""},
 
 		// Required members and enums.
 		{"custom without display_name", "payment_method_details", `{"custom":{"type":"cpmt_1"}}`,
@@ -248,7 +255,7 @@ func TestDetailRejectLeavesValue(t *testing.T) {
 	require.Error(t, attempt.UnmarshalParam(&s, []byte(`{"name":"new","zip":1}`), "shipping_details"))
 	assert.Equal(t, attempt.ShippingDetails{Name: "kept"}, s)
 
-	p := attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": json.RawMessage(`{}`)}}
+	p := attempt.PaymentMethodDetails{Type: "card"}
 	require.Error(t, attempt.UnmarshalParam(&p, []byte(`{"type":"bitcoin"}`), "payment_method_details"))
 	assert.Equal(t, "card", p.Type)
 
@@ -325,7 +332,7 @@ func TestDetailNulls(t *testing.T) {
 		want  any
 	}{
 		{"pmd members", "payment_method_details",
-			`{"type":null,"payment_method":null,"billing_details":null,"custom":null,"card":null,"sepa_debit":null}`,
+			`{"type":null,"payment_method":null,"billing_details":null,"custom":null}`,
 			attempt.PaymentMethodDetails{Type: "custom"}},
 		{"billing members", "billing_details", `{"address":null,"email":null,"name":"N","phone":null}`,
 			attempt.BillingDetails{Name: "N"}},
@@ -403,8 +410,6 @@ func TestDetailIsZero(t *testing.T) {
 	assert.True(t, attempt.CustomerDetails{}.IsZero())
 	assert.False(t, attempt.CustomerDetails{Customer: "x"}.IsZero())
 	assert.True(t, attempt.PaymentMethodDetails{}.IsZero())
-	assert.True(t, attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{}}.IsZero(), "an empty map reports nothing")
-	assert.False(t, attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{"card": json.RawMessage(`{}`)}}.IsZero())
 	assert.False(t, attempt.PaymentMethodDetails{Type: "custom"}.IsZero())
 
 	// The zero values encode as Stripe's null, or Stripe's default for the
@@ -436,14 +441,9 @@ func TestPaymentMethodDetailsCheck(t *testing.T) {
 		code  string
 	}{
 		{"zero", attempt.PaymentMethodDetails{}, "", ""},
-		{"card", attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": json.RawMessage(` { } `)}}, "", ""},
+		{"card", attempt.PaymentMethodDetails{Type: "card"}, "", ""},
 		{"unknown type", attempt.PaymentMethodDetails{Type: "cash"}, "pmd[type]", ""},
 		{"custom without name", attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{Type: "cpmt"}}, "pmd[custom][display_name]", payrec.CodeParameterMissing},
-		{"other custom", attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{"custom": json.RawMessage(`{}`)}}, "pmd[custom]", payrec.CodeParameterUnknown},
-		{"other type key", attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{"type": json.RawMessage(`{}`)}}, "pmd[type]", payrec.CodeParameterUnknown},
-		{"other null", attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{"card": json.RawMessage(`null`)}}, "pmd[card]", ""},
-		{"first in key order", attempt.PaymentMethodDetails{Other: map[string]json.RawMessage{
-			"zip": json.RawMessage(`1`), "card": json.RawMessage(`2`)}}, "pmd[card]", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -461,15 +461,4 @@ func TestProcessorDetailsCheck(t *testing.T) {
 	assert.NoError(t, attempt.Check(attempt.ProcessorDetails{}, "processor_details"))
 	assert.NoError(t, attempt.Check(attempt.ProcessorDetails{Type: attempt.ProcessorTypeCustom}, "processor_details"))
 	requireParamError(t, attempt.Check(attempt.ProcessorDetails{Type: "Custom"}, "processor_details"), "processor_details[type]", "")
-}
-
-func TestPaymentMethodDetailsClone(t *testing.T) {
-	d := attempt.PaymentMethodDetails{Type: "card", Other: map[string]json.RawMessage{"card": json.RawMessage(`{"a":1}`)}}
-	c := d.Clone()
-	assert.Equal(t, d, c)
-	c.Other["card"][1] = 'X'
-	c.Other["zip"] = json.RawMessage(`{}`)
-	assert.Equal(t, `{"a":1}`, string(d.Other["card"]))
-	assert.NotContains(t, d.Other, "zip")
-	assert.Nil(t, attempt.PaymentMethodDetails{}.Clone().Other)
 }

@@ -184,18 +184,15 @@ func TestOtherParamsDecode(t *testing.T) {
 		{
 			name: "report_payment_attempt", pt: reportPaymentAttemptType,
 			in: `{"attempt_id":"par_2","created":"1730211563","initiated_at":1730211563,
-				"payment_method_details":{"type":"card","card":{"brand":"visa"}},
+				"payment_method_details":{"type":"card"},
 				"shipping_details":{"name":"Jenny"},
 				"outcome":"failed","failed":{"failed_at":"1730211600"},
 				"description":"retry","metadata":{"try":"2"},"expand":[]}`,
 			want: record.ReportPaymentAttemptParams{
 				AttemptID: "par_2", Created: 1730211563, InitiatedAt: 1730211563,
-				PaymentMethodDetails: attempt.PaymentMethodDetails{
-					Type:  "card",
-					Other: map[string]json.RawMessage{"card": json.RawMessage(`{"brand":"visa"}`)},
-				},
-				ShippingDetails: attempt.ShippingDetails{Name: "Jenny"},
-				Outcome:         record.OutcomeFailed, Failed: record.FailedParams{FailedAt: 1730211600},
+				PaymentMethodDetails: attempt.PaymentMethodDetails{Type: "card"},
+				ShippingDetails:      attempt.ShippingDetails{Name: "Jenny"},
+				Outcome:              record.OutcomeFailed, Failed: record.FailedParams{FailedAt: 1730211600},
 				Description: "retry", Metadata: map[string]string{"try": "2"},
 			},
 		},
@@ -665,11 +662,8 @@ func TestParamsRoundTrip(t *testing.T) {
 		}},
 		{"report_payment guaranteed, card", record.ReportPaymentParams{
 			ID: "pr_1", AttemptID: "par_1", Created: fixtureT0, AmountRequested: usdCents(1), InitiatedAt: fixtureT0,
-			PaymentMethodDetails: attempt.PaymentMethodDetails{
-				Type:  "card",
-				Other: map[string]json.RawMessage{"card": json.RawMessage(`{"brand":"visa","last4":"4242"}`)},
-			},
-			Outcome: record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: fixtureT0},
+			PaymentMethodDetails: attempt.PaymentMethodDetails{Type: "card", PaymentMethod: "pm_card_visa"},
+			Outcome:              record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: fixtureT0},
 			ClearMetadata: true,
 		}},
 		{"report_payment_attempt", record.ReportPaymentAttemptParams{
