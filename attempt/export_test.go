@@ -42,31 +42,26 @@ func decodeDetail(d any, data []byte, p wire.Path) error {
 	case *CustomDetails:
 		return d.decode(data, p)
 	case *PaymentMethodDetails:
-		v, err := ops().DecodePaymentMethod(data, p)
-		if err == nil {
-			*d = v
-		}
-		return err
+		return keep(d)(ops().DecodePaymentMethod(data, p))
 	case *ShippingDetails:
-		v, err := ops().DecodeShipping(data, p)
-		if err == nil {
-			*d = v
-		}
-		return err
+		return keep(d)(ops().DecodeShipping(data, p))
 	case *CustomerDetails:
-		v, err := ops().DecodeCustomer(data, p)
-		if err == nil {
-			*d = v
-		}
-		return err
+		return keep(d)(ops().DecodeCustomer(data, p))
 	case *ProcessorDetails:
-		v, err := ops().DecodeProcessor(data, p)
+		return keep(d)(ops().DecodeProcessor(data, p))
+	}
+	panic("UnmarshalParam: not a detail type")
+}
+
+// keep returns a function that stores a decoded value in *d unless
+// decoding failed.
+func keep[T any](d *T) func(T, error) error {
+	return func(v T, err error) error {
 		if err == nil {
 			*d = v
 		}
 		return err
 	}
-	panic("UnmarshalParam: not a detail type")
 }
 
 // Check checks d, a detail value a report carries, as the parameter param.

@@ -65,37 +65,35 @@ func canonicalParamsJSON(b *testing.B) []byte {
 
 func BenchmarkDecodeReportPayment(b *testing.B) {
 	data := canonicalParamsJSON(b)
-	b.Run("decoder=payrec", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
+	decoders := []struct {
+		name   string
+		decode func([]byte) error
+	}{
+		{"payrec", func(data []byte) error {
 			var p record.ReportPaymentParams
-			if err := p.UnmarshalJSON(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decoder=encoding_json_plain", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
+			return p.UnmarshalJSON(data)
+		}},
+		{"encoding_json_plain", func(data []byte) error {
 			var p plainReportPayment
-			if err := json.Unmarshal(data, &p); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decoder=encoding_json_strict", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
+			return json.Unmarshal(data, &p)
+		}},
+		{"encoding_json_strict", func(data []byte) error {
 			var p plainReportPayment
 			dec := json.NewDecoder(bytes.NewReader(data))
 			dec.DisallowUnknownFields()
 			dec.UseNumber()
-			if err := dec.Decode(&p); err != nil {
-				b.Fatal(err)
+			return dec.Decode(&p)
+		}},
+	}
+	for _, d := range decoders {
+		b.Run("decoder="+d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if err := d.decode(data); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
