@@ -39,6 +39,33 @@
 // the reports accepted before it: a rejected report changes nothing, and a
 // record's versions are contiguous.
 //
+// # Batching and caching
+//
+// SQL stores write through writer goroutines: one per SQLite Store, four
+// per PostgreSQL Store, each owning the records whose ID hashes to it. A
+// writer takes every Apply waiting for it as one batch, decides them in
+// order and stores them in one transaction (group commit): one fsync for
+// the batch. When its appliers are busy, a writer waits up to 300µs for the
+// ones its last commit answered, so that batches stay whole.
+//
+// Decoded records are cached (WithCacheSize) and checked by version, never
+// trusted alone: a read asks the database for the reports after the cached
+// version only, so the cost of an Apply does not grow with the record's
+// history. The SQLite writer skips even that while PRAGMA data_version
+// shows that no other connection has written; the PostgreSQL writers
+// decide on the cached record and let the (record_id, version) key reject
+// a stale decision, which is then made again on fresh data (Stats counts
+// those retries). There are no snapshots: a record that is not cached is
+// rebuilt from its whole log once.
+//
+// # Schema
+//
+// SQL stores keep the tables reports (record_id, version, line: the
+// report log line), records (id, created, livemode: for listing), attempts
+// (attempt_id, record_id) and idempotency_keys, with payrec_schema holding
+// the schema version. Open applies the migrations a database lacks and
+// refuses one whose schema is newer than the code (ErrSchemaTooNew).
+//
 // # Idempotency
 //
 // Apply takes an IdempotencyKey with Stripe's semantics: see IdempotencyKey.
