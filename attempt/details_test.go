@@ -391,11 +391,18 @@ func TestDetailDecodeUnicode(t *testing.T) {
 		require.NoError(t, attempt.UnmarshalParam(&c, []byte(in), "customer_details"))
 		assert.Equal(t, "Zoë 💳 <&>", c.Name, in)
 	}
+	// Bytes that are not UTF-8, and escaped lone surrogates, which
+	// encoding/json would turn into U+FFFD, are rejected as Go strings that
+	// are not UTF-8 are.
+	for _, in := range []string{"{\"name\":\"a\xffb\"}", `{"name":"a\ud800b"}`, `{"name":"a\udc00\ud800b"}`} {
+		var c attempt.CustomerDetails
+		err := attempt.UnmarshalParam(&c, []byte(in), "customer_details")
+		requireParamError(t, err, "customer_details[name]", payrec.CodeInvalidCharacters)
+	}
 	var c attempt.CustomerDetails
-	require.NoError(t, attempt.UnmarshalParam(&c, []byte("{\"name\":\"a\xffb\"}"), "customer_details"))
-	var want struct{ Name string }
-	require.NoError(t, json.Unmarshal([]byte("{\"Name\":\"a\xffb\"}"), &want))
-	assert.Equal(t, want.Name, c.Name)
+	require.NoError(t, attempt.UnmarshalParam(&c, []byte(`{"name":"a\ufffd\uFFFD\\ud800�b"}`), "customer_details"),
+		"U+FFFD spelled out, and a backslash before ud800, are text")
+	assert.Equal(t, "a\ufffd\ufffd\\ud800\ufffdb", c.Name)
 }
 
 func TestDetailIsZero(t *testing.T) {

@@ -274,9 +274,10 @@ func TestErrorTable(t *testing.T) {
 			is: record.ErrInvalidParameter,
 		},
 		{
-			name:  "string not UTF-8",
-			goWay: viaGo(pending, record.ReportPaymentAttemptInformationalParams{Description: "caf\xe9"}),
-			code:  payrec.CodeInvalidCharacters, param: "description",
+			name:    "string not UTF-8",
+			goWay:   viaGo(pending, record.ReportPaymentAttemptInformationalParams{Description: "caf\xe9"}),
+			jsonWay: viaJSON(pending, informationalType, "{\"description\":\"caf\xe9\"}"),
+			code:    payrec.CodeInvalidCharacters, param: "description",
 			message: "Invalid string: description holds bytes that are not UTF-8 text.", is: record.ErrInvalidParameter,
 		},
 		{
@@ -308,7 +309,21 @@ func TestErrorTable(t *testing.T) {
 			goWay: viaGo(pending, record.ReportPaymentAttemptInformationalParams{
 				Metadata: map[string]string{"k": strings.Repeat("v", 501)},
 			}),
-			param: "metadata[k]", message: `Invalid metadata: the value of "k" is 501 characters long; values must be at most 500.`,
+			jsonWay: viaJSON(pending, informationalType, `{"metadata":{"k":"`+strings.Repeat("v", 501)+`"}}`),
+			param:   "metadata[k]", message: `Invalid string: metadata[k] is 501 characters long; it must be at most 500.`,
+			is: record.ErrInvalidParameter,
+		},
+		{
+			name: "metadata update naming too many keys",
+			goWay: viaGo(pending, record.ReportPaymentAttemptInformationalParams{
+				Metadata: metadataN("k", 101),
+			}),
+			jsonWay: viaJSON(pending, informationalType, func() string {
+				b, err := json.Marshal(map[string]any{"metadata": metadataN("k", 101)})
+				require.NoError(t, err)
+				return string(b)
+			}()),
+			param: "metadata", message: "Invalid metadata: a report may name at most 100 keys (50 to set and 50 to remove).",
 			is: record.ErrInvalidParameter,
 		},
 		{

@@ -461,6 +461,9 @@ func decodeMetadata(val []byte, p wire.Path, dst *map[string]string, clear *bool
 	}
 	m := make(map[string]string)
 	err := wire.Object(val, p, func(k string, val []byte, q wire.Path) error {
+		if len(m) == wire.MaxMetadataUpdate {
+			return wire.MetadataUpdateTooLarge(p)
+		}
 		s, err := wire.String(val, q, wire.MaxMetadataValue)
 		m[k] = s
 		return err

@@ -341,11 +341,28 @@ type LogWriter struct {
 func NewLogWriter(w io.Writer) *LogWriter { return &LogWriter{w: w} }
 
 // Write writes one log line for rep, a report on the record with ID id (id
-// is ignored for a ReportPaymentParams, which names its record).
+// is ignored for a ReportPaymentParams, which names its record). It writes
+// nothing and returns the reader's error for a line that LogReader would
+// refuse: an id that is no record ID ("" among them), a line longer than
+// MaxLogLine, params the decoder rejects. Every report a record accepted
+// fits a line: its parameters are bounded so that it does.
 func (lw *LogWriter) Write(id string, rep Report) error {
+	if _, create := canonical(rep).(ReportPaymentParams); !create && rep != nil {
+		if err := wire.CheckID(id, wire.Document(pkg, "the log line").Key("id")); err != nil {
+			return annotate(err, "cannot write a log line the reader would refuse")
+		}
+	}
 	line, err := Entry{ID: id, Report: rep}.MarshalJSON()
 	if err != nil {
 		return err
+	}
+	if len(line) > MaxLogLine {
+		return &payrec.Error{Type: payrec.ErrorType, Err: ErrLineTooLong, Context: "record: cannot write a log line",
+			Message: wire.Sentence("The line would be %d bytes long; a report log line holds at most %d", len(line), MaxLogLine)}
+	}
+	var back Entry
+	if err := back.UnmarshalJSON(line); err != nil {
+		return annotate(err, "cannot write a log line the reader would refuse")
 	}
 	lw.buf = append(append(lw.buf[:0], line...), '\n')
 	_, err = lw.w.Write(lw.buf)

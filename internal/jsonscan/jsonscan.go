@@ -10,6 +10,8 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -114,16 +116,46 @@ func Members(data []byte, fn func(key, value []byte) error) error {
 	return nil
 }
 
+// ErrInvalidUTF8 is the error of Unquote for a string that does not hold
+// UTF-8 text: raw bytes that are not UTF-8, or an escaped lone surrogate
+// (\ud800). encoding/json would silently turn either into U+FFFD, so that
+// two different inputs read the same.
+var ErrInvalidUTF8 = errors.New("jsonscan: string is not UTF-8 text")
+
 // Unquote returns the contents of the string token tok (quotes included)
-// as encoding/json decodes it. Tokens without escapes and in valid UTF-8,
+// as encoding/json decodes it, and ErrInvalidUTF8 with that decoding when
+// tok does not hold UTF-8 text. Tokens without escapes and in valid UTF-8,
 // the common case, are copied as they are.
 func Unquote(tok []byte) (string, error) {
-	if len(tok) >= 2 && bytes.IndexByte(tok, '\\') < 0 && utf8.Valid(tok) {
+	valid := utf8.Valid(tok)
+	if len(tok) >= 2 && valid && bytes.IndexByte(tok, '\\') < 0 {
 		return string(tok[1 : len(tok)-1]), nil
 	}
 	var s string
-	err := json.Unmarshal(tok, &s)
-	return s, err
+	if err := json.Unmarshal(tok, &s); err != nil {
+		return s, err
+	}
+	if !valid || strings.Count(s, "\uFFFD") > replacementChars(tok) {
+		return s, ErrInvalidUTF8
+	}
+	return s, nil
+}
+
+// replacementChars counts the U+FFFD characters that tok, a valid string
+// token, spells out: as UTF-8 or as the escape \ufffd. Any other U+FFFD in
+// its decoding stands for something that was not UTF-8 text.
+func replacementChars(tok []byte) int {
+	n := bytes.Count(tok, []byte("\uFFFD"))
+	for i := 0; i < len(tok); i++ {
+		if tok[i] != '\\' || i+1 >= len(tok) {
+			continue
+		}
+		if tok[i+1] == 'u' && i+6 <= len(tok) && strings.EqualFold(string(tok[i+2:i+6]), "fffd") {
+			n++
+		}
+		i++ // skip the escaped character, a backslash among them
+	}
+	return n
 }
 
 // Clip shortens s to at most max bytes without splitting a UTF-8 sequence,

@@ -2,7 +2,12 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // FuzzValueEnd: on valid JSON, ValueEnd finds exactly the value that starts
@@ -43,4 +48,82 @@ func TestTrimSpace(t *testing.T) {
 			t.Errorf("TrimSpace(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// FuzzUnquote checks Unquote against a decoder written out here: a string
+// token holds text when its bytes are UTF-8 and every \u escape of a
+// surrogate is half of a pair; Unquote then gives that text, and otherwise
+// ErrInvalidUTF8.
+func FuzzUnquote(f *testing.F) {
+	f.Add(`"plain"`)
+	f.Add("\"caf\xe9\"")           // a byte that is not UTF-8
+	f.Add(`"\ud83d\udcb3 \u00e9"`) // a surrogate pair and a BMP escape
+	f.Add(`"\ud800"`)              // a lone high surrogate
+	f.Add(`"\udc00\ud800"`)        // halves in the wrong order
+	f.Add(`"\ufffd \uFFFD �"`)     // U+FFFD spelled out three ways
+	f.Add(`"\\ud800 \\\"ud800"`)   // escaped backslashes before "ud800"
+	f.Fuzz(func(t *testing.T, tok string) {
+		if !json.Valid([]byte(tok)) || len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
+			t.Skip()
+		}
+		want, ok := referenceUnquote(tok[1 : len(tok)-1])
+		got, err := Unquote([]byte(tok))
+		if !ok {
+			if !errors.Is(err, ErrInvalidUTF8) {
+				t.Fatalf("Unquote(%q) = %q, %v; want ErrInvalidUTF8", tok, got, err)
+			}
+		} else if err != nil || got != want {
+			t.Fatalf("Unquote(%q) = %q, %v; want %q", tok, got, err, want)
+		}
+	})
+}
+
+// referenceUnquote decodes the contents of a valid JSON string token, and
+// reports whether it is text.
+func referenceUnquote(s string) (string, bool) {
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r := hex4(s[i+1 : i+5])
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if i+6 >= len(s) || s[i+1] != '\\' || s[i+2] != 'u' {
+					return "", false
+				}
+				r2 := hex4(s[i+3 : i+7])
+				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+					return "", false
+				}
+				i += 6
+			}
+			b.WriteRune(r)
+		default: // " \ /
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), true
+}
+
+func hex4(s string) rune {
+	n, _ := strconv.ParseUint(s, 16, 32)
+	return rune(n)
 }

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/payrec/payrec"
 )
 
 // Stripe's metadata limits. Lengths count characters (runes).
@@ -13,7 +11,20 @@ const (
 	MaxMetadataKeys  = 50
 	MaxMetadataKey   = 40
 	MaxMetadataValue = 500
+
+	// MaxMetadataUpdate is the most entries one report's metadata may name:
+	// 50 keys to set and 50 to remove, the most a merge that ends within
+	// MaxMetadataKeys can use. Decoders stop at it, so that a hostile
+	// update costs no more than a valid one.
+	MaxMetadataUpdate = 2 * MaxMetadataKeys
 )
+
+// MetadataUpdateTooLarge reports a metadata update of more than
+// MaxMetadataUpdate entries.
+func MetadataUpdateTooLarge(p Path) error {
+	return p.Errorf("", nil, "Invalid metadata: a report may name at most %d keys (%d to set and %d to remove)",
+		MaxMetadataUpdate, MaxMetadataKeys, MaxMetadataKeys)
+}
 
 // CheckMetadataEntry applies Stripe's rules to one metadata entry: the key is
 // 1–40 characters without '[' or ']', the value at most 500 characters. p is
@@ -28,16 +39,14 @@ func CheckMetadataEntry(key, value string, p Path) error {
 	case strings.ContainsAny(key, "[]"):
 		return p.Errorf("", nil, "Invalid metadata: key %q must not contain '[' or ']'", key)
 	case !utf8.ValidString(key):
-		return p.Errorf(payrec.CodeInvalidCharacters, nil,
-			"Invalid metadata: key %q holds bytes that are not UTF-8 text", key)
+		return NotUTF8Key(p)
 	case !utf8.ValidString(value):
 		return notUTF8(q)
 	case utf8.RuneCountInString(key) > MaxMetadataKey:
 		return q.Errorf("", nil, "Invalid metadata: key %q is %d characters long; keys must be at most %d",
 			key, utf8.RuneCountInString(key), MaxMetadataKey)
 	case utf8.RuneCountInString(value) > MaxMetadataValue:
-		return q.Errorf("", nil, "Invalid metadata: the value of %q is %d characters long; values must be at most %d",
-			key, utf8.RuneCountInString(value), MaxMetadataValue)
+		return tooLong(q, utf8.RuneCountInString(value), MaxMetadataValue)
 	}
 	return nil
 }
@@ -50,6 +59,9 @@ func CheckMetadataEntry(key, value string, p Path) error {
 func CheckMetadata(md, into map[string]string, p Path) error {
 	if len(md) == 0 {
 		return nil
+	}
+	if len(md) > MaxMetadataUpdate {
+		return MetadataUpdateTooLarge(p)
 	}
 	n := len(into)
 	bad := false

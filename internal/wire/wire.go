@@ -157,6 +157,9 @@ func Object(data []byte, p Path, fn func(key string, value []byte, q Path) error
 	var seen keySet
 	return jsonscan.Members(data[i:], func(rawKey, value []byte) error {
 		key, err := internKey(rawKey)
+		if errors.Is(err, jsonscan.ErrInvalidUTF8) {
+			return NotUTF8Key(p)
+		}
 		if err != nil {
 			return p.Errorf("", nil, "Malformed JSON for %s: a key is not a well-formed string", describe(p))
 		}
@@ -196,6 +199,9 @@ func String(v []byte, p Path, max int) (string, error) {
 		return "", p.Errorf("", nil, "Invalid string: %s must be a string, got %s", p, kind(v))
 	}
 	s, err := jsonscan.Unquote(v)
+	if errors.Is(err, jsonscan.ErrInvalidUTF8) {
+		return "", notUTF8(p)
+	}
 	if err != nil {
 		return "", p.Errorf("", nil, "Invalid string: %s is not a well-formed JSON string", p)
 	}
@@ -361,9 +367,16 @@ func tooLong(p Path, n, max int) error {
 	return p.Errorf("", nil, "Invalid string: %s is %d characters long; it must be at most %d", p, n, max)
 }
 
-// notUTF8 reports a string parameter that is not valid UTF-8.
+// notUTF8 reports a string parameter that is not UTF-8 text: bytes that are
+// not UTF-8, or in JSON an escaped lone surrogate. Go values and JSON meet
+// the same error.
 func notUTF8(p Path) error {
 	return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid string: %s holds bytes that are not UTF-8 text", p)
+}
+
+// NotUTF8Key reports a key of the hash p that is not UTF-8 text.
+func NotUTF8Key(p Path) error {
+	return p.Errorf(payrec.CodeInvalidCharacters, nil, "Invalid string: a key of %s holds bytes that are not UTF-8 text", describe(p))
 }
 
 // TextOK reports whether s may be stored as a string parameter: valid UTF-8
