@@ -388,3 +388,37 @@ func TestHandlesTakeTurns(t *testing.T) {
 		})
 	}
 }
+
+// TestUnencodableReport: a report the log cannot hold (an undefined
+// outcome) is answered with the record's own parameter error.
+func TestUnencodableReport(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			bad := create("pr_enc", 100)
+			bad.Outcome = record.Outcome(16)
+			_, want := record.ReportPayment(bad)
+			_, got := s.Apply(ctx, "", bad)
+			assertSameError(t, want, got)
+
+			_, err := s.Apply(ctx, "", create("pr_enc", 100))
+			require.NoError(t, err)
+			rec, err := s.Get(ctx, "pr_enc")
+			require.NoError(t, err)
+			retry := record.ReportPaymentAttemptParams{AttemptID: "par_2", Created: 200, InitiatedAt: 200, Outcome: record.Outcome(16)}
+			want = rec.Apply(retry)
+			_, got = s.Apply(ctx, "pr_enc", retry)
+			assertSameError(t, want, got)
+		})
+	}
+}
+
+func assertSameError(t *testing.T, want, got error) {
+	t.Helper()
+	var w, g *payrec.Error
+	require.ErrorAs(t, want, &w)
+	require.ErrorAs(t, got, &g)
+	assert.Equal(t, [4]string{w.Type, w.Code, w.Param, w.Message}, [4]string{g.Type, g.Code, g.Param, g.Message})
+	assert.ErrorIs(t, got, payrec.ErrInvalidParameter)
+}

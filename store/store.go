@@ -9,8 +9,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
 
@@ -295,13 +298,29 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 	}
 	line, err := record.Entry{ID: req.id, Report: rep}.MarshalJSON()
 	if err != nil {
+		// What cannot be encoded is a malformed parameter: the record's
+		// own rejection names it as the record would.
+		if perr := paramCheck(req); perr != nil {
+			return nil, perr
+		}
 		if errors.Is(err, payrec.ErrInvalidParameter) {
-			return nil, err // the record package's own parameter error
+			return nil, err
 		}
 		return nil, paramError("", "", "The report cannot be encoded: %v", err)
 	}
 	if req.create == nil && req.id == "" {
 		return nil, paramError(payrec.CodeParameterMissing, "id", "A record ID is required for %s.", rep.Op())
+	}
+	// Databases refuse strings that are not UTF-8 or hold NUL; no record
+	// holds such an ID, and the record refuses them as parameters.
+	if !storable(req.id) || !storable(req.attemptID) {
+		if perr := paramCheck(req); perr != nil {
+			return nil, perr
+		}
+		return nil, recordNotFound(req.id)
+	}
+	if !storable(req.key) {
+		return nil, paramError("", "idempotency_key", "Idempotency keys must be UTF-8 text without NUL characters.")
 	}
 	req.line = line
 	switch {
@@ -316,11 +335,45 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 	return req, nil
 }
 
+// storable reports whether every database can hold s: UTF-8 without NUL.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// paramCheck returns the record's parameter error for req's report, if it
+// has one, by applying it to a throwaway record (parameters are checked
+// before state, so the error is the one any record would give).
+func paramCheck(req *request) error {
+	var err error
+	if req.create != nil {
+		_, err = record.ReportPayment(*req.create)
+	} else {
+		err = throwaway().Clone().Apply(req.rep)
+	}
+	if errors.Is(err, payrec.ErrInvalidParameter) {
+		return err
+	}
+	return nil
+}
+
+// throwaway is a valid record whose times are the earliest possible, so
+// that no time given in a report precedes them.
+var throwaway = sync.OnceValue(func() *record.Record {
+	r, err := record.ReportPayment(record.ReportPaymentParams{ID: "pr_check", AttemptID: "par_check", Created: 1,
+		AmountRequested: money.New(1, money.MustParseCurrency("usd")), InitiatedAt: 1,
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "check"}}})
+	if err != nil {
+		panic("store: the throwaway record is invalid: " + err.Error()) // a bug here, not caller data
+	}
+	return r
+})
+
 // Get returns a copy of the record with ID id, or an error matching
 // ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
+	}
+	if !storable(id) {
+		return nil, recordNotFound(id)
 	}
 	r, err := s.b.get(ctx, id)
 	if err != nil {
@@ -336,6 +389,9 @@ func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
 func (s *Store) Attempt(ctx context.Context, attemptID string) (*record.Record, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
+	}
+	if !storable(attemptID) {
+		return nil, notFound("payment_attempt_record", attemptID, "id")
 	}
 	id, err := s.b.attemptOwner(ctx, attemptID)
 	if err != nil {
@@ -385,6 +441,9 @@ func (s *Store) List(ctx context.Context, q ListQuery) (Page, error) {
 		if c == "" {
 			c, param = q.EndingBefore, "ending_before"
 		}
+		if !storable(c) {
+			return Page{}, notFound("payment_record", c, param)
+		}
 		r, err := s.b.get(ctx, c)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Page{}, err
@@ -419,6 +478,9 @@ type cursor struct {
 func (s *Store) Log(ctx context.Context, id string, w io.Writer) error {
 	if err := s.usable(); err != nil {
 		return err
+	}
+	if !storable(id) {
+		return recordNotFound(id)
 	}
 	n := 0
 	err := s.b.log(ctx, id, func(version uint64, line []byte) error {
