@@ -112,7 +112,8 @@ type ReportPaymentParams struct {
 
 	Description string
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -137,7 +138,8 @@ type ReportPaymentAttemptParams struct {
 
 	Description string
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -149,7 +151,8 @@ type ReportPaymentAttemptParams struct {
 type ReportPaymentAttemptFailedParams struct {
 	FailedAt int64 // Unix seconds; required
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -161,7 +164,8 @@ type ReportPaymentAttemptFailedParams struct {
 type ReportPaymentAttemptGuaranteedParams struct {
 	GuaranteedAt int64 // Unix seconds; required
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -173,7 +177,8 @@ type ReportPaymentAttemptGuaranteedParams struct {
 type ReportPaymentAttemptCanceledParams struct {
 	CanceledAt int64 // Unix seconds; required
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -191,7 +196,8 @@ type ReportPaymentAttemptInformationalParams struct {
 	Description          string
 	ClearDescription     bool // on the wire, "description": ""
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
@@ -208,7 +214,8 @@ type ReportRefundParams struct {
 	ProcessorDetails RefundProcessorDetails
 	Refunded         RefundedParams
 	// Metadata is merged into the record's metadata: a key set to "" is
-	// removed, and the result holds at most 50 keys.
+	// removed, and the result holds at most 50 keys (so a report names at
+	// most 100: 50 to set, 50 to remove).
 	Metadata map[string]string
 	// ClearMetadata removes every metadata key, as "metadata": "" does on
 	// the wire. It cannot be combined with Metadata entries.
