@@ -409,6 +409,35 @@ func TestErrorTable(t *testing.T) {
 			code: payrec.CodeResourceMissing, param: "id",
 			message: `The line names record "pr_2", not "pr_1".`, is: record.ErrRecordMismatch,
 		},
+		{
+			name: "log line of an unknown op",
+			goWay: func(t *testing.T) error {
+				_, err := record.NewLogReader(strings.NewReader(`{"op":"report_dispute","id":"pr_1","params":{}}`)).Next()
+				return err
+			},
+			param: "op", message: `Unknown op "report_dispute".`, is: record.ErrInvalidParameter,
+		},
+		{
+			name: "log line too long",
+			goWay: func(t *testing.T) error {
+				line := `{"op":"report_payment_attempt_failed","id":"` + strings.Repeat("x", record.MaxLogLine) + `","params":{}}`
+				_, err := record.NewLogReader(strings.NewReader(line)).Next()
+				return err
+			},
+			message: "The line is longer than 1048576 bytes.", is: record.ErrLineTooLong,
+		},
+		{
+			name: "report on the zero Record",
+			goWay: func(t *testing.T) error {
+				return new(record.Record).Apply(record.ReportPaymentAttemptFailedParams{FailedAt: 1})
+			},
+			message: "The record has no attempt; records are created by report_payment.", is: payrec.ErrInvalidTransition,
+		},
+		{
+			name:    "no report",
+			goWay:   viaGo(pending, nil),
+			message: "No report was given.", is: record.ErrInvalidParameter,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
