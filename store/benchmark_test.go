@@ -196,31 +196,60 @@ func BenchmarkHotRecord(b *testing.B) {
 	}
 }
 
-// BenchmarkApplyHistory: Apply on a record with 1 and with 1,000 reports
-// before it. Two handles take turns, so that each Apply finds the record
-// changed by the other, as replicas do, and cannot rely on a cache alone.
+// BenchmarkApplyHistory: Apply on records with 1 and with 1,000 reports
+// before it (16 records in turn, so that the history grows by b.N/16). Two handles take turns (on SQL databases), so that each Apply
+// finds the record changed by the other, as replicas do, and cannot rely
+// on its cache alone. With "informational" reports the log grows but the
+// record does not; with "refund" reports the record grows too (1,000
+// refunds), which costs the record's own Clone.
 func BenchmarkApplyHistory(b *testing.B) {
 	for _, name := range []string{"memory", "sqlite", "postgres"} {
-		for _, prior := range []int{1, 1000} {
-			b.Run(fmt.Sprintf("%s/prior=%d", name, prior), func(b *testing.B) {
-				dsn := benchDSN(b, name)
-				handles := []*store.Store{open(b, dsn)}
-				if name != "memory" {
-					handles = append(handles, open(b, dsn))
-				}
-				ids := newRecords(b, handles[0], 1)
-				for i := 1; i < prior; i++ {
-					apply(b, handles[0], ids[0], informational(i))
-				}
-				ctx := context.Background()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := range b.N {
-					if _, err := handles[i%len(handles)].Apply(ctx, ids[0], informational(prior+i)); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+		for _, kind := range []string{"informational", "refund"} {
+			for _, prior := range []int{1, 1000} {
+				b.Run(fmt.Sprintf("%s/%s/prior=%d", name, kind, prior), func(b *testing.B) {
+					benchHistory(b, name, kind, prior)
+				})
+			}
+		}
+	}
+}
+
+// historyRecords is how many records benchHistory takes turns on, so that
+// b.N Applies add only b.N/historyRecords reports to each record's history.
+const historyRecords = 16
+
+func benchHistory(b *testing.B, name, kind string, prior int) {
+	dsn := benchDSN(b, name)
+	handles := []*store.Store{open(b, dsn)}
+	if name != "memory" {
+		handles = append(handles, open(b, dsn))
+	}
+	report := func(i int) record.Report {
+		if kind == "refund" {
+			return refundCents("re_"+strconv.Itoa(i), 1)
+		}
+		return informational(i)
+	}
+	ids := make([]string, historyRecords)
+	var wg sync.WaitGroup
+	for r := range ids {
+		ids[r] = "pr_history_" + strconv.Itoa(r)
+		wg.Add(1)
+		go func() { // concurrently, so that SQL stores commit the setup in groups
+			defer wg.Done()
+			apply(b, handles[0], ids[r], guaranteedPayment(ids[r], 1<<40))
+			for i := 1; i < prior; i++ {
+				apply(b, handles[0], ids[r], report(i))
+			}
+		}()
+	}
+	wg.Wait()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := handles[i%len(handles)].Apply(ctx, ids[i%historyRecords], report(prior+i)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
