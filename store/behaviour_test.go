@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -349,5 +350,53 @@ func TestCanceledContext(t *testing.T) {
 		}
 		assert.True(t, errors.Is(err, context.Canceled), "error %v should match context.Canceled", err)
 		recordtest.Equal(t, get(t, s, "pr_ctx"), before)
+	})
+}
+
+// TestHostileIDs: IDs and keys no record can have (NUL, invalid UTF-8,
+// white space, 256 characters) reach every method and come back as
+// ErrNotFound or a parameter error, a *payrec.Error either way, never as
+// a database's own error.
+func TestHostileIDs(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s := open(t, b.newDSN(t))
+		ctx := context.Background()
+		apply(t, s, "pr_ok", guaranteedPayment("pr_ok", 1000))
+		check := func(what string, err error) {
+			t.Helper()
+			require.Error(t, err, what)
+			var pe *payrec.Error
+			require.ErrorAs(t, err, &pe, what)
+			assert.True(t, errorsIsAny(err, store.ErrNotFound, payrec.ErrInvalidParameter), "%s: %v", what, err)
+		}
+		for _, id := range []string{"pr_\x00", "pr_\xff", "pr x", strings.Repeat("p", 256), "'; DROP TABLE reports; --"} {
+			_, err := s.Get(ctx, id)
+			check("get "+id, err)
+			_, err = s.Attempt(ctx, id)
+			check("attempt "+id, err)
+			_, err = s.Apply(ctx, id, refundCents("re_1", 1))
+			check("apply to "+id, err)
+			_, err = s.Apply(ctx, "", payment(id, 100))
+			check("create "+id, err)
+			_, err = s.Apply(ctx, "pr_ok", record.ReportPaymentAttemptParams{AttemptID: id, Created: t0 + 1, InitiatedAt: t0 + 1})
+			check("new attempt "+id, err)
+			_, err = s.List(ctx, store.ListQuery{StartingAfter: id})
+			check("list after "+id, err)
+			check("log "+id, s.Log(ctx, id, &strings.Builder{}))
+		}
+		// any string of 1 to 255 characters may be a key; one that the
+		// database cannot hold may be refused as a parameter error
+		for i, key := range []string{"pr_\x00", "pr_\xff", "pr x", strings.Repeat("p", 256), "'; DROP TABLE reports; --"} {
+			_, _, err := applyKey(s, "pr_ok", refundCents(fmt.Sprintf("re_%d", i), 1), key)
+			if len(key) > 255 {
+				check("key "+key, err)
+			} else if err != nil {
+				var pe *payrec.Error
+				require.ErrorAs(t, err, &pe, "key %q", key)
+				require.ErrorIs(t, err, payrec.ErrInvalidParameter, "key %q", key)
+			}
+		}
+		r := requireConsistent(t, s, "pr_ok")
+		assert.LessOrEqual(t, r.Version(), uint64(5))
 	})
 }

@@ -167,7 +167,7 @@ func open(t testing.TB, dsn string, opts ...store.Option) *store.Store {
 
 // rawExec runs one SQL statement directly against the database behind dsn,
 // bypassing the store: $1-style placeholders on both SQL allBackends.
-func rawExec(t testing.TB, dsn, query string, args ...any) int64 {
+func rawExec(t tb, dsn, query string, args ...any) int64 {
 	t.Helper()
 	ctx := context.Background()
 	switch {
@@ -194,7 +194,7 @@ func rawExec(t testing.TB, dsn, query string, args ...any) int64 {
 
 // rawVersions returns the versions of a record's stored reports, in order,
 // read directly from the database behind dsn.
-func rawVersions(t testing.TB, dsn, id string) []int64 {
+func rawVersions(t tb, dsn, id string) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	var out []int64
