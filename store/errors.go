@@ -147,3 +147,11 @@ func (o outcome) err() error {
 	}
 	return &payrec.Error{Type: o.errType, Code: o.code, Param: o.param, Message: o.message, Err: cause}
 }
+
+// ErrSchemaTooNew is the cause of Open's refusal of a database whose schema
+// is newer than this code knows.
+var ErrSchemaTooNew = errors.New("store: the database schema is newer than this payrec knows")
+
+func newerSchema(have, know int) error {
+	return fmt.Errorf("%w: the database is at schema version %d, this payrec knows versions up to %d; use a newer payrec", ErrSchemaTooNew, have, know)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,37 @@ func TestBatcherGathers(t *testing.T) {
 	_, ok = b.next()
 	assert.False(t, ok)
 	assert.ErrorIs(t, b.submit(ctx, &request{}).err, ErrClosed)
+}
+
+// FuzzCatchUp feeds stored report lines the database might hold after
+// corruption: reading them back never panics, and every failure is
+// ErrCorrupt naming the record and version.
+func FuzzCatchUp(f *testing.F) {
+	// Seeds: a valid creation, a valid refund, truncated JSON, a line for
+	// another record, a report the record rejects, and not JSON at all.
+	f.Add([]byte(`{"op":"report_payment","params":{"id":"pr_f","attempt_id":"par_f","created":1,"amount_requested":{"currency":"usd","value":1000},"initiated_at":1,"payment_method_details":{"custom":{"display_name":"x"}},"outcome":"guaranteed","guaranteed":{"guaranteed_at":1}}}`))
+	f.Add([]byte(`{"op":"report_refund","id":"pr_f","params":{"outcome":"refunded","amount":{"currency":"usd","value":1},"processor_details":{"type":"custom","custom":{"refund_reference":"re_1"}}}}`))
+	f.Add([]byte(`{"op":"report_refund","id":"pr_f","params":{`))
+	f.Add([]byte(`{"op":"report_payment_attempt_failed","id":"pr_other","params":{"failed_at":5}}`))
+	f.Add([]byte(`{"op":"report_payment_attempt_failed","id":"pr_f","params":{"failed_at":5}}`))
+	f.Add([]byte("\x00\xff"))
+	base := testRecord(&testing.T{}, "pr_f", 0)
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for _, start := range []*record.Record{nil, base.Clone()} {
+			version := uint64(1)
+			if start != nil {
+				version = start.Version() + 1
+			}
+			r, err := catchUp("pr_f", start, version, line)
+			if err != nil {
+				if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), fmt.Sprintf(`record "pr_f" version %d`, version)) {
+					t.Fatalf("error %v: want ErrCorrupt naming the record and version %d", err, version)
+				}
+				continue
+			}
+			if r.Version() != version {
+				t.Fatalf("version %d after catching up to %d", r.Version(), version)
+			}
+		}
+	})
 }

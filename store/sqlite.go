@@ -145,14 +145,6 @@ func migrateSQLite(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// ErrSchemaTooNew is the cause of Open's refusal of a database whose schema
-// is newer than this code knows.
-var ErrSchemaTooNew = errors.New("store: the database schema is newer than this payrec knows")
-
-func newerSchema(have, know int) error {
-	return fmt.Errorf("%w: the database is at schema version %d, this payrec knows versions up to %d; use a newer payrec", ErrSchemaTooNew, have, know)
-}
-
 func (s *sqliteStore) apply(ctx context.Context, req *request) answer {
 	return s.in.submit(ctx, req)
 }
