@@ -20,7 +20,7 @@ const pkg = "attempt"
 // An Attempt belongs to a record.Record, which hands out copies and changes
 // its own attempts only through its reports, after checking their rules.
 // The zero Attempt is not valid and has no JSON form (MarshalJSON returns
-// ErrZeroAttempt); New makes a pending one.
+// ErrZeroAttempt); attempts are made by the reports of their record.
 type Attempt struct {
 	id, record  string
 	created     int64
@@ -42,28 +42,11 @@ type Attempt struct {
 	metadata      map[string]string
 }
 
-// Init holds what an attempt is created with. ID, PaymentRecord, Created,
+// spec holds what an attempt is created with. ID, PaymentRecord, Created,
 // InitiatedAt and a positive Requested amount are required.
-type Init struct {
-	ID            string // the attempt's ID, such as par_… (see NewID)
-	PaymentRecord string // the ID of the record it belongs to
-	Created       int64  // Unix seconds: when the attempt was recorded
-	InitiatedAt   int64  // Unix seconds: when the payment attempt started
-	Livemode      bool
-	Requested     money.Amount
+type spec = attemptops.Init[PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails, CustomerPresence]
 
-	PaymentMethodDetails PaymentMethodDetails
-	ShippingDetails      ShippingDetails
-	CustomerDetails      CustomerDetails
-	CustomerPresence     CustomerPresence
-	ProcessorDetails     ProcessorDetails
-	Description          string
-	// Metadata is copied; entries follow Stripe's rules (wire limits) and a
-	// key mapped to "" is dropped.
-	Metadata map[string]string
-}
-
-// New returns a pending attempt made from in, or a *payrec.Error naming the
+// newAttempt returns a pending attempt made from in, or a *payrec.Error naming the
 // first field that is missing or invalid; the error wraps
 // payrec.ErrInvalidParameter.
 //
@@ -75,8 +58,8 @@ type Init struct {
 // at most 50 keys, each key 1–40 characters without '[' or ']', each value
 // at most 500 characters, counted in characters, not bytes. A key mapped to
 // "" is dropped.
-func New(in Init) (Attempt, error) {
-	if err := in.check(); err != nil {
+func newAttempt(in spec) (Attempt, error) {
+	if err := checkSpec(&in); err != nil {
 		return Attempt{}, err
 	}
 	a := Attempt{
@@ -98,7 +81,7 @@ func New(in Init) (Attempt, error) {
 	return a, nil
 }
 
-func (in *Init) check() error {
+func checkSpec(in *spec) error {
 	root := wire.Root(pkg)
 	if err := wire.CheckID(in.ID, root.Key("id")); err != nil {
 		return err
@@ -145,7 +128,7 @@ func (in *Init) check() error {
 // from crypto/rand.
 func NewID() string { return wire.NewID("par_") }
 
-// IsValid reports whether a was made by New (the zero Attempt is not).
+// IsValid reports whether a was made by its record (the zero Attempt is not).
 func (a *Attempt) IsValid() bool { return a.id != "" }
 
 // ID returns the attempt's ID.
@@ -257,7 +240,9 @@ func (a *Attempt) Clone() Attempt {
 }
 
 func init() {
-	attemptops.Register(attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails]{
+	attemptops.Register(attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails,
+		CustomerDetails, CustomerPresence]{
+		New:                 newAttempt,
 		CheckTime:           (*Attempt).checkTime,
 		Transition:          (*Attempt).transition,
 		Settle:              settle,

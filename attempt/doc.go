@@ -6,7 +6,7 @@
 // which hands out copies and changes its own attempts only through its
 // reports, after checking their rules. This package gives what an importer
 // reads (the attempt, its state, its amounts, its details) and Stripe's JSON
-// for them. [New] makes a pending attempt from an [Init]. An Attempt is not
+// for them. An Attempt is not
 // safe for concurrent mutation; [Attempt.Clone] returns a copy that shares
 // no memory with it, and the accessors return copies.
 //

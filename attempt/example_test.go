@@ -11,31 +11,6 @@ import (
 	"github.com/payrec/payrec/record"
 )
 
-func ExampleNew() {
-	a, err := attempt.New(attempt.Init{
-		ID:            "par_1ArV730PrHyQuG", // or attempt.NewID()
-		PaymentRecord: "pr_5RV730PrHyAEi",
-		Created:       1730211363,
-		InitiatedAt:   1730211363,
-		Requested:     money.MustParse("10.00", money.MustParseCurrency("usd")),
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(a.ID(), a.State(), a.Pending())
-
-	// A missing field is a Stripe-shaped parameter error.
-	_, err = attempt.New(attempt.Init{ID: "par_2", PaymentRecord: "pr_5RV730PrHyAEi", Created: 1730211363, InitiatedAt: 1730211363})
-	var pe *payrec.Error
-	if errors.As(err, &pe) {
-		fmt.Println(pe.Param, pe.Code)
-	}
-	// Output:
-	// par_1ArV730PrHyQuG pending 10.00 USD
-	// amount_requested parameter_missing
-}
-
 // An attempt changes only through the reports on its record; the record
 // hands out copies to read.
 func ExampleAttempt_State() {

@@ -11,9 +11,15 @@ import (
 // operations this package registers for package record. (The registration
 // runs in init, after the package's variables are initialised.)
 
-func ops() attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails] {
-	return attemptops.Get[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails]()
+func ops() attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails, CustomerPresence] {
+	return attemptops.Get[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails, CustomerDetails, CustomerPresence]()
 }
+
+// Init holds what a record makes an attempt with.
+type Init = spec
+
+// New makes a pending attempt as a record does.
+func New(in Init) (Attempt, error) { return ops().New(in) }
 
 func Transition(a *Attempt, e payrec.Event, at int64) error { return ops().Transition(a, e, at) }
 

@@ -18,12 +18,11 @@ func (a Attempt) MarshalJSON() ([]byte, error) {
 	return a.AppendJSON(make([]byte, 0, 1024)), nil
 }
 
-// ErrZeroAttempt is the error of encoding or decoding an Attempt that New
-// did not make: the zero Attempt has no Stripe form.
-var ErrZeroAttempt = errors.New("attempt: the zero Attempt has no JSON form; attempts are made by New")
+// ErrZeroAttempt is the error of encoding or decoding an Attempt that no
+// record made: the zero Attempt has no Stripe form.
+var ErrZeroAttempt = errors.New("attempt: the zero Attempt has no JSON form; attempts are made by their record's reports")
 
-// UnmarshalJSON returns an error: attempts are made by New or by a record's
-// reports, and a payment_attempt_record object does not say how it came to
+// UnmarshalJSON returns an error: attempts are made by a record's reports, and a payment_attempt_record object does not say how it came to
 // be. Rebuild the record that holds it from its reports instead.
 func (a *Attempt) UnmarshalJSON([]byte) error {
 	return errors.New("attempt: an Attempt cannot be decoded from its Stripe JSON; rebuild its record from its reports")

@@ -13,7 +13,11 @@ import (
 
 // ops are package attempt's changes to the attempts a record owns.
 var ops = attemptops.Get[attempt.Attempt, attempt.PaymentMethodDetails, attempt.ProcessorDetails,
-	attempt.ShippingDetails, attempt.CustomerDetails]()
+	attempt.ShippingDetails, attempt.CustomerDetails, attempt.CustomerPresence]()
+
+// attemptInit is what an attempt is made with.
+type attemptInit = attemptops.Init[attempt.PaymentMethodDetails, attempt.ProcessorDetails,
+	attempt.ShippingDetails, attempt.CustomerDetails, attempt.CustomerPresence]
 
 // Parameter paths are built once: building "a[b]" allocates, and the
 // report operations are benchmarked.
@@ -65,7 +69,7 @@ func (r *Record) create(p *ReportPaymentParams) error {
 		id: p.AttemptID, initiatedAt: p.InitiatedAt, requested: p.AmountRequested,
 		paymentMethod: p.PaymentMethodDetails, shipping: p.ShippingDetails, description: p.Description,
 		metadata: p.Metadata, outcome: p.Outcome, guaranteed: p.Guaranteed, failed: p.Failed,
-	}, attempt.Init{
+	}, attemptInit{
 		CustomerDetails:  p.CustomerDetails,
 		CustomerPresence: p.CustomerPresence,
 		ProcessorDetails: p.ProcessorDetails,
@@ -105,12 +109,12 @@ type attemptReport struct {
 // newAttempt builds the attempt a report_payment or report_payment_attempt
 // creates on record id, with the details in carried over, and applies the
 // outcome the report already knows.
-func newAttempt(id string, livemode bool, created int64, rep attemptReport, in attempt.Init) (attempt.Attempt, error) {
+func newAttempt(id string, livemode bool, created int64, rep attemptReport, in attemptInit) (attempt.Attempt, error) {
 	in.ID, in.PaymentRecord, in.Created, in.Livemode = rep.id, id, created, livemode
 	in.InitiatedAt, in.Requested = rep.initiatedAt, rep.requested
 	in.PaymentMethodDetails, in.ShippingDetails = rep.paymentMethod, rep.shipping
 	in.Description, in.Metadata = rep.description, rep.metadata
-	a, err := attempt.New(in)
+	a, err := ops.New(in)
 	if err != nil {
 		return a, err
 	}
@@ -223,7 +227,7 @@ func (r *Record) ReportPaymentAttempt(p ReportPaymentAttemptParams) error {
 		id: p.AttemptID, initiatedAt: p.InitiatedAt, requested: prev.Requested(),
 		paymentMethod: p.PaymentMethodDetails, shipping: p.ShippingDetails, description: p.Description,
 		metadata: p.Metadata, outcome: p.Outcome, guaranteed: p.Guaranteed, failed: p.Failed,
-	}, attempt.Init{
+	}, attemptInit{
 		CustomerDetails:  prev.CustomerDetails(),
 		CustomerPresence: prev.CustomerPresence(),
 		ProcessorDetails: prev.ProcessorDetails(),

@@ -14,12 +14,36 @@ import (
 	"github.com/payrec/payrec/money"
 )
 
+// Init holds what an attempt is created with. The type parameters are
+// attempt's detail types, as in Ops.
+type Init[PM, Proc, Ship, Cust, Pres any] struct {
+	ID            string // the attempt's ID, such as par_…
+	PaymentRecord string // the ID of the record it belongs to
+	Created       int64  // Unix seconds: when the attempt was recorded
+	InitiatedAt   int64  // Unix seconds: when the payment attempt started
+	Livemode      bool
+	Requested     money.Amount
+
+	PaymentMethodDetails PM
+	ShippingDetails      Ship
+	CustomerDetails      Cust
+	CustomerPresence     Pres
+	ProcessorDetails     Proc
+	Description          string
+	// Metadata is copied; a key mapped to "" is dropped.
+	Metadata map[string]string
+}
+
 // Ops are package attempt's operations for the owner of an attempt. The type
-// parameters are attempt's types: A the attempt, PM, Proc, Ship and Cust its
-// payment method, processor, shipping and customer details. Details go in
-// and out by value: a pointer handed to a function value escapes, and the
-// decoders run for every report a log holds.
-type Ops[A, PM, Proc, Ship, Cust any] struct {
+// parameters are attempt's types: A the attempt, PM, Proc, Ship, Cust and
+// Pres its payment method, processor, shipping and customer details and
+// customer presence. Attempts and details go in and out by value: a pointer
+// handed to a function value escapes, and these run for every report a log
+// holds.
+type Ops[A, PM, Proc, Ship, Cust, Pres any] struct {
+	// New returns a pending attempt made from in, or a parameter error
+	// naming the first field that is missing or invalid.
+	New func(in Init[PM, Proc, Ship, Cust, Pres]) (A, error)
 	// CheckTime reports whether at may be the time of the attempt's next
 	// outcome: positive and not before its initiated_at; p names the
 	// parameter in the error.
@@ -53,11 +77,13 @@ type Ops[A, PM, Proc, Ship, Cust any] struct {
 var registered any
 
 // Register is called once, by package attempt.
-func Register[A, PM, Proc, Ship, Cust any](o Ops[A, PM, Proc, Ship, Cust]) { registered = o }
+func Register[A, PM, Proc, Ship, Cust, Pres any](o Ops[A, PM, Proc, Ship, Cust, Pres]) {
+	registered = o
+}
 
 // Get returns what package attempt registered.
-func Get[A, PM, Proc, Ship, Cust any]() Ops[A, PM, Proc, Ship, Cust] {
-	return registered.(Ops[A, PM, Proc, Ship, Cust])
+func Get[A, PM, Proc, Ship, Cust, Pres any]() Ops[A, PM, Proc, Ship, Cust, Pres] {
+	return registered.(Ops[A, PM, Proc, Ship, Cust, Pres])
 }
 
 // TimeParam returns the name of the timestamp parameter that goes with e:
