@@ -108,7 +108,9 @@ func (m *memory) get(_ context.Context, id string) (*record.Record, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if mr := m.records[id]; mr != nil {
-		return mr.rec, nil
+		// apply changes mr.rec in place under the write lock: the copy is
+		// made while the read lock keeps it still.
+		return mr.rec.Clone(), nil
 	}
 	return nil, recordNotFound(id)
 }
@@ -131,7 +133,7 @@ func (m *memory) list(_ context.Context, q ListQuery, cur *cursor) ([]*record.Re
 		}
 		all = append(all, r)
 	}
-	m.mu.RUnlock()
+	defer m.mu.RUnlock()
 	// Newest first: created descending, then ID descending.
 	slices.SortFunc(all, func(a, b *record.Record) int {
 		if c := cmp.Compare(b.Created(), a.Created()); c != 0 {
@@ -139,7 +141,13 @@ func (m *memory) list(_ context.Context, q ListQuery, cur *cursor) ([]*record.Re
 		}
 		return cmp.Compare(b.ID(), a.ID())
 	})
-	return pageOf(all, q.Limit, cur)
+	page, more, err := pageOf(all, q.Limit, cur)
+	// apply changes records in place under the write lock: the page is
+	// copied while the read lock keeps them still.
+	for i, r := range page {
+		page[i] = r.Clone()
+	}
+	return page, more, err
 }
 
 // pageOf cuts the page q asks for out of sorted, the matching records
