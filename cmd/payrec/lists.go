@@ -43,7 +43,7 @@ func parseQuery(r *http.Request, allowed map[string]bool) (query, error) {
 			// Accepted and ignored: payrec's objects embed nothing to expand.
 			var list []string
 			if json.Unmarshal(val, &list) != nil {
-				return p.Errorf("", nil, "expand must be an array of strings, such as expand[]=data")
+				return p.Errorf("", nil, "Invalid array: expand must be an array of strings, such as expand[]=data")
 			}
 			return nil
 		}
@@ -81,7 +81,7 @@ func parseLimit(val []byte, p wire.Path) (int, error) {
 		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "Invalid integer for limit: %s.", val)
 	}
 	if n < 1 || n > 100 {
-		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "limit must be from 1 to 100, got %d.", n)
+		return 0, p.Errorf(payrec.CodeParameterInvalidInteger, nil, "Invalid integer: limit must be from 1 to 100, got %d.", n)
 	}
 	return int(n), nil
 }
