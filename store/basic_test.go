@@ -422,3 +422,79 @@ func assertSameError(t *testing.T, want, got error) {
 	assert.Equal(t, [4]string{w.Type, w.Code, w.Param, w.Message}, [4]string{g.Type, g.Code, g.Param, g.Message})
 	assert.ErrorIs(t, got, payrec.ErrInvalidParameter)
 }
+
+// TestPostgresSchemaNames opens stores in schemas named with upper case,
+// through WithSchema (quoted: case kept) and the DSN (folded, as
+// PostgreSQL reads search_path).
+func TestPostgresSchemaNames(t *testing.T) {
+	base := pgSchemaDSN(t) // skips without PostgreSQL; its schema goes unused
+	base = base[:strings.LastIndex(base, "search_path=")-1]
+	ctx := context.Background()
+	suffix := fmt.Sprintf("%d_%d", os.Getpid(), schemaSeq.Add(1))
+	cases := []struct {
+		name   string
+		dsn    string
+		opts   []store.Option
+		schema string // as PostgreSQL names it
+	}{
+		{"WithSchema", base, []store.Option{store.WithSchema("Payrec_Mixed_" + suffix)}, "Payrec_Mixed_" + suffix},
+		{"search_path", base + "&search_path=Payrec_Dsn_" + suffix, nil, strings.ToLower("Payrec_Dsn_" + suffix)},
+	}
+	conn, err := pgx.Connect(ctx, base)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			defer conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{c.schema}.Sanitize()+" CASCADE")
+			s, err := store.Open(ctx, c.dsn, c.opts...)
+			require.NoError(t, err)
+			_, err = s.Apply(ctx, "", create("pr_schema", 100))
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+			var n int
+			require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{c.schema, "reports"}.Sanitize()).Scan(&n))
+			assert.Equal(t, 1, n, "the report is in schema %s", c.schema)
+		})
+	}
+}
+
+// TestReadsDuringApplies reads a record while reports change it; under the
+// race detector it fails if a read shares memory with a write.
+func TestReadsDuringApplies(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			p := create("pr_rw", 100)
+			_, err := s.Apply(ctx, "", p)
+			require.NoError(t, err)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for i := range 50 {
+					if _, err := s.Apply(ctx, "pr_rw", refund(fmt.Sprint("re_", i), 1)); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+			for reading := true; reading; {
+				select {
+				case <-done:
+					reading = false
+				default:
+				}
+				r, err := s.Get(ctx, "pr_rw")
+				require.NoError(t, err)
+				_ = mustJSON(t, r)
+				page, err := s.List(ctx, store.ListQuery{})
+				require.NoError(t, err)
+				require.Len(t, page.Records, 1)
+				_ = mustJSON(t, page.Records[0])
+				a, err := s.Attempt(ctx, "par_pr_rw")
+				require.NoError(t, err)
+				_ = mustJSON(t, a)
+			}
+		})
+	}
+}

@@ -108,8 +108,8 @@ func (m *memory) get(_ context.Context, id string) (*record.Record, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if mr := m.records[id]; mr != nil {
-		// apply changes mr.rec in place under the write lock: the copy is
-		// made while the read lock keeps it still.
+		// Reports change the record in place under the write lock: copy
+		// it while the read lock keeps them out.
 		return mr.rec.Clone(), nil
 	}
 	return nil, recordNotFound(id)
@@ -122,56 +122,70 @@ func (m *memory) attemptOwner(_ context.Context, attemptID string) (string, erro
 }
 
 func (m *memory) list(_ context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
+	type entry struct {
+		created int64
+		id      string
+		mr      *memRecord
+	}
 	m.mu.RLock()
-	var all []*record.Record
-	for _, mr := range m.records {
+	defer m.mu.RUnlock()
+	var all []entry
+	for id, mr := range m.records {
 		r := mr.rec
 		if r.Livemode() != q.Livemode ||
 			(q.CreatedAfter != 0 && r.Created() <= q.CreatedAfter) ||
 			(q.CreatedBefore != 0 && r.Created() >= q.CreatedBefore) {
 			continue
 		}
-		all = append(all, r)
+		all = append(all, entry{r.Created(), id, mr})
 	}
-	defer m.mu.RUnlock()
 	// Newest first: created descending, then ID descending.
-	slices.SortFunc(all, func(a, b *record.Record) int {
-		if c := cmp.Compare(b.Created(), a.Created()); c != 0 {
+	slices.SortFunc(all, func(a, b entry) int {
+		if c := cmp.Compare(b.created, a.created); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.ID(), a.ID())
+		return cmp.Compare(b.id, a.id)
 	})
-	page, more, err := pageOf(all, q.Limit, cur)
-	// apply changes records in place under the write lock: the page is
-	// copied while the read lock keeps them still.
-	for i, r := range page {
-		page[i] = r.Clone()
+	keys := make([]listKey, len(all))
+	for i, e := range all {
+		keys[i] = listKey{e.created, e.id}
 	}
-	return page, more, err
+	lo, hi, more := pageOf(keys, q.Limit, cur)
+	page := make([]*record.Record, 0, hi-lo)
+	for _, e := range all[lo:hi] {
+		page = append(page, e.mr.rec.Clone()) // under the read lock: see get
+	}
+	return page, more, nil
 }
 
-// pageOf cuts the page q asks for out of sorted, the matching records
-// newest first.
-func pageOf(sorted []*record.Record, limit int, cur *cursor) ([]*record.Record, bool, error) {
+// listKey is a record's place in a list.
+type listKey struct {
+	created int64
+	id      string
+}
+
+// pageOf returns the bounds [lo, hi) of the page in sorted, the keys of
+// the matching records newest first, and whether more follow in the
+// direction of the page.
+func pageOf(sorted []listKey, limit int, cur *cursor) (lo, hi int, more bool) {
 	if cur == nil {
-		return sorted[:min(limit, len(sorted))], len(sorted) > limit, nil
+		return 0, min(limit, len(sorted)), len(sorted) > limit
 	}
 	// i is the position of the first record after the cursor.
-	i, _ := slices.BinarySearchFunc(sorted, cur, func(r *record.Record, c *cursor) int {
-		if x := cmp.Compare(c.created, r.Created()); x != 0 {
+	i, _ := slices.BinarySearchFunc(sorted, cur, func(k listKey, c *cursor) int {
+		if x := cmp.Compare(c.created, k.created); x != 0 {
 			return x
 		}
-		return cmp.Compare(c.id, r.ID())
+		return cmp.Compare(c.id, k.id)
 	})
 	if !cur.before {
-		if i < len(sorted) && sorted[i].ID() == cur.id && sorted[i].Created() == cur.created {
+		if i < len(sorted) && sorted[i].id == cur.id && sorted[i].created == cur.created {
 			i++
 		}
-		rest := sorted[i:]
-		return rest[:min(limit, len(rest))], len(rest) > limit, nil
+		return i, min(i+limit, len(sorted)), len(sorted)-i > limit
 	}
 	start := max(0, i-limit)
-	return sorted[start:i], start > 0, nil
+	return start, i, start > 0
 }
 
 func (m *memory) log(_ context.Context, id string, fn func(version uint64, line []byte) error) error {

@@ -87,17 +87,20 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
-	schema := cfg.schema
-	if schema == "" {
-		schema = pc.ConnConfig.RuntimeParams["search_path"]
-		if !identifier.MatchString(schema) {
-			schema = "" // a list or an expression: the user's to create
+	// create is the schema to create if missing, as SQL: a name from the
+	// DSN's search_path as PostgreSQL reads it there (unquoted, so folded
+	// to lower case), a WithSchema name quoted, exactly as given.
+	create := ""
+	if cfg.schema == "" {
+		if sp := pc.ConnConfig.RuntimeParams["search_path"]; identifier.MatchString(sp) {
+			create = sp // one plain name; a list or an expression is the user's to create
 		}
 	} else {
-		if !identifier.MatchString(schema) {
-			return nil, fmt.Errorf("store: postgres: schema name %q: want letters, digits and _", schema)
+		if !identifier.MatchString(cfg.schema) {
+			return nil, fmt.Errorf("store: postgres: schema name %q: want letters, digits and _", cfg.schema)
 		}
-		pc.ConnConfig.RuntimeParams["search_path"] = schema
+		create = pgx.Identifier{cfg.schema}.Sanitize()
+		pc.ConnConfig.RuntimeParams["search_path"] = create
 	}
 	if pc.MaxConns < 2*pgWriters {
 		pc.MaxConns = 2 * pgWriters
@@ -106,7 +109,7 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
-	if err := migratePostgres(ctx, pool, schema); err != nil {
+	if err := migratePostgres(ctx, pool, create); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -119,6 +122,8 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 	return s, nil
 }
 
+// migratePostgres brings the schema up to date, first creating schema (SQL:
+// a plain or quoted name) when it is not "".
 func migratePostgres(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	fail := func(err error) error { return fmt.Errorf("store: postgres: preparing the schema: %w", err) }
 	tx, err := pool.Begin(ctx)
@@ -130,7 +135,7 @@ func migratePostgres(ctx context.Context, pool *pgxpool.Pool, schema string) err
 		return fail(err)
 	}
 	if schema != "" {
-		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize()); err != nil {
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 			return fail(err)
 		}
 	}
@@ -485,7 +490,11 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 }
 
 func (s *postgresStore) get(ctx context.Context, id string) (*record.Record, error) {
-	return loader{q: pgQueries{s.pool}, c: s.cache}.get(ctx, id)
+	r, err := loader{q: pgQueries{s.pool}, c: s.cache}.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Clone(), nil // the cached record is shared
 }
 
 func (s *postgresStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {

@@ -427,7 +427,11 @@ func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 }
 
 func (s *sqliteStore) get(ctx context.Context, id string) (*record.Record, error) {
-	return loader{q: sqliteQueries{s.r}, c: s.cache}.get(ctx, id)
+	r, err := loader{q: sqliteQueries{s.r}, c: s.cache}.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Clone(), nil // the cached record is shared
 }
 
 func (s *sqliteStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
@@ -510,7 +514,7 @@ func listed(ctx context.Context, l loader, ids []string, limit int, cur *cursor)
 		if recs[id] == nil {
 			return nil, false, corrupt(id, 1, "the record is listed but has no reports")
 		}
-		out = append(out, recs[id])
+		out = append(out, recs[id].Clone()) // the cached record is shared
 	}
 	return out, more, nil
 }

@@ -376,11 +376,7 @@ func (s *Store) Get(ctx context.Context, id string) (*record.Record, error) {
 	if !storable(id) {
 		return nil, recordNotFound(id)
 	}
-	r, err := s.b.get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return r.Clone(), nil
+	return s.b.get(ctx, id)
 }
 
 // Attempt returns a copy of the record holding the attempt with ID
@@ -458,11 +454,7 @@ func (s *Store) List(ctx context.Context, q ListQuery) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Records: make([]*record.Record, len(recs)), HasMore: more}
-	for i, r := range recs {
-		p.Records[i] = r.Clone()
-	}
-	return p, nil
+	return Page{Records: recs, HasMore: more}, nil
 }
 
 // cursor is a list's position: the created time and ID of a record, and
@@ -507,11 +499,11 @@ type backend interface {
 	// apply decides req against the stored record and stores the outcome;
 	// the record it answers is the caller's own copy.
 	apply(ctx context.Context, req *request) answer
-	// get returns the record with ID id, which the caller must not change.
+	// get returns a copy of the record with ID id, the caller's own.
 	get(ctx context.Context, id string) (*record.Record, error)
 	// attemptOwner returns the ID of the record holding the attempt, "" for none.
 	attemptOwner(ctx context.Context, attemptID string) (string, error)
-	// list returns the records of a page, which the caller must not change.
+	// list returns copies of the records of a page, the caller's own.
 	list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error)
 	// log calls fn with each stored report line of the record, oldest first.
 	log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error
