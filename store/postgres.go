@@ -200,6 +200,13 @@ func retryable(err error) bool {
 	return false
 }
 
+// errOutcomeUnknown marks a write whose commit may or may not have
+// happened: the connection failed after the batch was sent.
+var errOutcomeUnknown = errors.New("store: postgres: the connection failed while committing; the outcome is unknown")
+
+// undone reports whether a failed batch certainly stored nothing.
+func undone(err error) bool { return !errors.Is(err, errOutcomeUnknown) }
+
 // commitRetrying commits batch, deciding it again after each lost race,
 // and answers every request. After a few losses, requests go one at a
 // time, so that one hot record cannot hold the others back.
@@ -214,6 +221,15 @@ func (s *postgresStore) commitRetrying(batch []*pending) {
 			return
 		}
 		if !retryable(err) {
+			if !undone(err) {
+				// The commit may have happened: deciding again could apply
+				// a report twice. Say so; a request with an idempotency key
+				// can be sent again safely.
+				for _, p := range batch {
+					p.done <- answer{err: err}
+				}
+				return
+			}
 			if len(batch) > 1 {
 				for _, p := range batch {
 					s.commitRetrying([]*pending{p})
@@ -481,10 +497,17 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 	// Without BEGIN, the statements of one batch run as one implicit
 	// transaction that commits when the batch ends.
 	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
-		if retryable(err) {
+		var pe *pgconn.PgError
+		switch {
+		case retryable(err):
 			return err
+		case errors.As(err, &pe) || pgconn.SafeToRetry(err):
+			return pgErr(err) // refused or never sent: rolled back
 		}
-		return pgErr(err)
+		// Sent, then the connection failed: the commit may have happened.
+		// Deciding again could apply a report twice, so the caller is
+		// told; one with an idempotency key can send it again safely.
+		return fmt.Errorf("%w (send the report again with the same idempotency key): %w", errOutcomeUnknown, err)
 	}
 	return nil
 }
