@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +99,9 @@ func startProcess(t *testing.T, args ...string) *process {
 // stop sends SIGTERM and wants exit status 0 within the shutdown bound.
 func (p *process) stop(t *testing.T) {
 	t.Helper()
-	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatal(err)
+	}
 	exited := make(chan error, 1)
 	go func() { <-p.done; exited <- p.cmd.Wait() }()
 	select {
@@ -235,4 +240,36 @@ func withSearchPath(t *testing.T, dsn, schema string) string {
 		sep = "&"
 	}
 	return dsn + sep + "search_path=" + schema
+}
+
+// TestServeShutdownFinishesInFlight sends SIGTERM while a request is half
+// sent: the server stops accepting, still answers that request in full, and
+// then exits 0.
+func TestServeShutdownFinishesInFlight(t *testing.T) {
+	p := startProcess(t, "-store", "memory")
+	body := "amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay"
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /v1/payment_records/report_payment HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", testKey, len(body), body[:20])
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond) // the handler is reading the body
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	require.Eventually(t, func() bool { return strings.Contains(p.logs.String(), "shutting down") }, 10*time.Second, 10*time.Millisecond)
+	assert.Eventually(t, func() bool { // the listener closes
+		c, err := net.DialTimeout("tcp", strings.TrimPrefix(p.url, "http://"), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, 5*time.Second, 10*time.Millisecond, "new connections are refused after SIGTERM")
+	_, err = io.WriteString(conn, body[20:])
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, 200, resp.StatusCode, string(b))
+	assert.Contains(t, string(b), `"object":"payment_record"`)
+	p.stop(t) // wants exit 0 and "stopped"
 }
