@@ -410,6 +410,24 @@ func TestUnencodableReport(t *testing.T) {
 			want = rec.Apply(retry)
 			_, got = s.Apply(ctx, "pr_enc", retry)
 			assertSameError(t, want, got)
+
+			// Which parameter is blamed depends on the record: here its
+			// currency, which a record in dollars would blame instead.
+			tmt := money.MustParseCurrency("tmt")
+			p := create("pr_tmt", 100)
+			p.AttemptID = "par_tmt"
+			p.AmountRequested = money.New(500, tmt)
+			_, err = s.Apply(ctx, "", p)
+			require.NoError(t, err)
+			rec, err = s.Get(ctx, "pr_tmt")
+			require.NoError(t, err)
+			both := record.ReportRefundParams{Amount: money.New(7, tmt), Metadata: map[string]string{"k": "v"}, ClearMetadata: true,
+				ProcessorDetails: record.RefundProcessorDetails{RefundReference: "re_1"}}
+			want = rec.Clone().Apply(both)
+			_, got = s.Apply(ctx, "pr_tmt", both, store.IdempotencyKey("k_tmt"))
+			assertSameError(t, want, got)
+			_, err = s.Apply(ctx, "pr_tmt", refund("re_1", 0), store.IdempotencyKey("k_tmt"))
+			require.NotErrorIs(t, err, store.ErrIdempotencyMismatch, "nothing was stored under the key")
 		})
 	}
 }

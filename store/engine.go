@@ -50,6 +50,18 @@ type write struct {
 // inPlace lets it apply the report to the record v holds, which a rejected
 // report leaves as it was; otherwise it applies it to a copy.
 func decide(v view, req *request, inPlace bool) (answer, *write, error) {
+	if req.malformed != nil {
+		// The record's rejection if it has one, else why the report
+		// cannot be stored: a parameter error either way, stored nowhere.
+		cur, err := v.current(req.id)
+		if err != nil {
+			return answer{}, nil, err
+		}
+		if _, rerr := applyTo(cur, req, false); rerr != nil {
+			return answer{err: rerr}, nil, nil
+		}
+		return answer{err: req.malformed}, nil, nil
+	}
 	replaceKey := false
 	if req.key != "" {
 		k, err := v.key(req.key)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -200,6 +201,7 @@ type request struct {
 	create    *record.ReportPaymentParams // rep, when it creates the record
 	attemptID string                      // the attempt rep adds, "" for none
 	line      []byte                      // rep as a report log line: what is stored
+	malformed error                       // why rep cannot be stored; see newRequest
 	key       string
 	fp        [sha256.Size]byte
 	now       time.Time
@@ -272,6 +274,10 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 		return nil, paramError("", "", "Idempotency keys must be 1 to %d characters long; this one has %d.", MaxKeyLength, len(ac.key))
 	}
 	req.key = ac.key
+	if rep == nil || reflect.ValueOf(rep).Kind() == reflect.Pointer && reflect.ValueOf(rep).IsNil() {
+		var zero record.Record
+		return nil, zero.Apply(rep) // the record's error for a missing report
+	}
 	switch p := rep.(type) {
 	case record.ReportPaymentParams:
 		req.create = &p
@@ -296,28 +302,42 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 			return nil, paramError("", "id", "The record ID %q does not match the report_payment's id %q.", req.id, req.create.ID)
 		}
 	}
-	line, err := record.Entry{ID: req.id, Report: rep}.MarshalJSON()
-	if err != nil {
-		// What cannot be encoded is a malformed parameter: the record's
-		// own rejection names it as the record would.
-		if perr := paramCheck(req); perr != nil {
-			return nil, perr
-		}
-		if errors.Is(err, payrec.ErrInvalidParameter) {
-			return nil, err
-		}
-		return nil, paramError("", "", "The report cannot be encoded: %v", err)
-	}
 	if req.create == nil && req.id == "" {
 		return nil, paramError(payrec.CodeParameterMissing, "id", "A record ID is required for %s.", rep.Op())
 	}
-	// Databases refuse strings that are not UTF-8 or hold NUL; no record
-	// holds such an ID, and the record refuses them as parameters.
-	if !storable(req.id) || !storable(req.attemptID) {
+	line, err := record.Entry{ID: req.id, Report: rep}.MarshalJSON()
+	if err != nil && !errors.Is(err, payrec.ErrInvalidParameter) {
+		err = paramError("", "", "The report cannot be encoded: %v", err)
+	}
+	// Databases refuse strings that are not UTF-8 or hold NUL, and the
+	// record refuses them as IDs. A report that cannot be encoded or names
+	// such an attempt ID is malformed, but which parameter the record
+	// blames can depend on the record (its currency, its times): such a
+	// report is decided against the record, and stores nothing.
+	switch {
+	case req.create != nil && (err != nil || !storable(req.id) || !storable(req.attemptID)):
+		if _, perr := record.ReportPayment(*req.create); perr != nil {
+			return nil, perr // its parameters come before any record's existence
+		}
+		if err == nil {
+			err = paramError("", "id", "IDs must be UTF-8 text without NUL characters.")
+		}
+		return nil, err
+	case !storable(req.id):
+		// No record holds such an ID; a throwaway one names a malformed
+		// parameter as nearly as can be.
 		if perr := paramCheck(req); perr != nil {
 			return nil, perr
 		}
 		return nil, recordNotFound(req.id)
+	case err != nil:
+		req.malformed = err
+	case !storable(req.attemptID):
+		req.malformed = paramError("", "attempt_id", "IDs must be UTF-8 text without NUL characters.")
+	}
+	if req.malformed != nil {
+		req.attemptID, req.key = "", "" // neither is looked up nor stored
+		return req, nil
 	}
 	if !storable(req.key) {
 		return nil, paramError("", "idempotency_key", "Idempotency keys must be UTF-8 text without NUL characters.")
