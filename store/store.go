@@ -269,7 +269,8 @@ func (s *Store) apply(ctx context.Context, id string, rep record.Report, ac *app
 
 // newRequest checks what can be checked without the record and encodes rep.
 func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*request, error) {
-	req := &request{id: id, rep: rep}
+	req := &request{id: id, rep: rep, now: s.clock()}
+	req.expiry = req.now.Add(-s.ttl)
 	if ac.keySet && (ac.key == "" || len(ac.key) > MaxKeyLength) {
 		return nil, paramError("", "", "Idempotency keys must be 1 to %d characters long; this one has %d.", MaxKeyLength, len(ac.key))
 	}
@@ -350,8 +351,6 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 	default:
 		req.fp = sha256.Sum256(line)
 	}
-	req.now = s.clock()
-	req.expiry = req.now.Add(-s.ttl)
 	return req, nil
 }
 
