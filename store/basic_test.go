@@ -516,3 +516,56 @@ func TestReadsDuringApplies(t *testing.T) {
 		})
 	}
 }
+
+// TestOneKeyTwoHandles sends one keyed request through two Stores on one
+// database at once, many times: it is applied once, and every other answer
+// is a replay or, within one Store, ErrIdempotencyInUse.
+func TestOneKeyTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
+		"postgres": pgSchemaDSN,
+	}
+	for name, dsnOf := range dsns {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnOf(t)
+			var handles [2]*store.Store
+			for i := range handles {
+				s, err := store.Open(ctx, dsn)
+				require.NoError(t, err)
+				t.Cleanup(func() { assert.NoError(t, s.Close()) })
+				handles[i] = s
+			}
+			_, err := handles[0].Apply(ctx, "", create("pr_key", 100))
+			require.NoError(t, err)
+			var applied, replayed, busy atomic.Int64
+			done := make(chan struct{})
+			for g := range 16 {
+				go func() {
+					defer func() { done <- struct{}{} }()
+					var again bool
+					_, err := handles[g%2].Apply(ctx, "pr_key", refund("re_once", 100),
+						store.IdempotencyKey("once"), store.Replayed(&again))
+					switch {
+					case errors.Is(err, store.ErrIdempotencyInUse):
+						busy.Add(1)
+					case err != nil:
+						t.Errorf("goroutine %d: %v", g, err)
+					case again:
+						replayed.Add(1)
+					default:
+						applied.Add(1)
+					}
+				}()
+			}
+			for range 16 {
+				<-done
+			}
+			assert.Equal(t, int64(1), applied.Load(), "applied")
+			assert.Equal(t, int64(15), replayed.Load()+busy.Load(), "replayed or in use")
+			got, err := handles[1].Get(ctx, "pr_key")
+			require.NoError(t, err)
+			assert.Equal(t, uint64(2), got.Version())
+		})
+	}
+}
