@@ -23,6 +23,10 @@ type view interface {
 	attemptOwner(attemptID string) (string, error)
 	// key returns what is stored under an idempotency key, nil for nothing.
 	key(key string) (*storedKey, error)
+	// owns reports whether the record current returns for id is the
+	// view's own, which a report may change in place (a rejected report
+	// leaves a record as it was); otherwise a copy is changed.
+	owns(id string) bool
 }
 
 // storedKey is an idempotency key's row.
@@ -47,9 +51,7 @@ type write struct {
 
 // decide answers req against the state v shows and says what to store. An
 // error it returns is the store's own failure (reading v), not a rejection.
-// inPlace lets it apply the report to the record v holds, which a rejected
-// report leaves as it was; otherwise it applies it to a copy.
-func decide(v view, req *request, inPlace bool) (answer, *write, error) {
+func decide(v view, req *request) (answer, *write, error) {
 	if req.malformed != nil {
 		// The record's rejection if it has one, else why the report
 		// cannot be stored: a parameter error either way, stored nowhere.
@@ -100,7 +102,7 @@ func decide(v view, req *request, inPlace bool) (answer, *write, error) {
 			foreign = owner
 		}
 	}
-	next, rerr := applyTo(cur, req, inPlace && foreign == "")
+	next, rerr := applyTo(cur, req, cur != nil && v.owns(req.id) && foreign == "")
 	if rerr == nil && foreign != "" {
 		rerr = &payrec.Error{Type: payrec.ErrorType, Code: payrec.CodeResourceAlreadyExists, Param: "attempt_id",
 			Message: fmt.Sprintf("The attempt ID %q is already used by payment record %q.", req.attemptID, foreign),

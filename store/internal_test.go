@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -146,4 +147,46 @@ func FuzzCatchUp(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBatchAnswersAreTheirOwn decides two refunds of one record in one
+// SQLite batch, after another Store changed the record, so that the writer
+// reads it afresh and applies the first refund in place: the first answer
+// must still show the record after the first refund, not the second.
+func TestBatchAnswersAreTheirOwn(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "batch.db")
+	var stores [2]*Store
+	for i := range stores {
+		s, err := Open(ctx, "sqlite:"+path)
+		require.NoError(t, err)
+		defer s.Close()
+		stores[i] = s
+	}
+	usd := money.MustParseCurrency("usd")
+	refund := func(ref string) record.ReportRefundParams {
+		return record.ReportRefundParams{Amount: money.New(1, usd), ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
+	}
+	_, err := stores[0].Apply(ctx, "", record.ReportPaymentParams{ID: "pr_batch", AttemptID: "par_pr_batch", Created: 1,
+		AmountRequested: money.New(1000, usd), InitiatedAt: 1,
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}},
+		Outcome:              record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: 1}})
+	require.NoError(t, err)
+	_, err = stores[1].Apply(ctx, "pr_batch", refund("re_other"))
+	require.NoError(t, err)
+
+	pend := func(ref string) *pending {
+		req, err := stores[0].newRequest("pr_batch", refund(ref), &applyConfig{})
+		require.NoError(t, err)
+		return &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
+	}
+	p1, p2 := pend("re_1"), pend("re_2")
+	require.NoError(t, stores[0].b.(*sqliteStore).commit([]*pending{p1, p2}))
+	a1, a2 := <-p1.done, <-p2.done
+	require.NoError(t, a1.err)
+	require.NoError(t, a2.err)
+	assert.Equal(t, uint64(3), a1.rec.Version())
+	assert.Len(t, a1.rec.Refunds(), 2, "the first answer: the other Store's refund and re_1")
+	assert.Equal(t, uint64(4), a2.rec.Version())
+	assert.Len(t, a2.rec.Refunds(), 3)
 }

@@ -35,7 +35,7 @@ func (m *memory) apply(ctx context.Context, req *request) answer {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.prune(req)
-	a, w, err := decide(memView{m}, req, true)
+	a, w, err := decide(memView{m}, req)
 	if err != nil {
 		return answer{err: err}
 	}
@@ -103,6 +103,10 @@ func (v memView) recordAt(id string, version uint64) (*record.Record, error) {
 func (v memView) attemptOwner(attemptID string) (string, error) { return v.m.attempts[attemptID], nil }
 
 func (v memView) key(key string) (*storedKey, error) { return v.m.keys[key], nil }
+
+// owns is true: reports change the memory store's records in place, under
+// its write lock, and callers get copies made under the lock.
+func (v memView) owns(string) bool { return true }
 
 func (m *memory) get(_ context.Context, id string) (*record.Record, error) {
 	m.mu.RLock()

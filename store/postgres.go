@@ -292,11 +292,7 @@ func (s *postgresStore) commit(batch []*pending, verify bool) error {
 	}
 	s.commits.Add(1)
 	s.batched.Add(uint64(len(batch)))
-	for _, w := range writes {
-		if w.rec != nil {
-			s.cache.put(v.recs[w.rec.ID()], 0)
-		}
-	}
+	v.cacheAll(s.cache, 0)
 	for i, p := range batch {
 		p.done <- answers[i]
 	}

@@ -91,12 +91,18 @@ type loader struct {
 	trust func(epoch uint64) bool
 	// epoch is what the records read are marked with.
 	epoch uint64
+	// private leaves the records it reads out of the cache, for the
+	// caller to change in place and cache once committed.
+	private bool
 }
 
 // load returns the current records with the given IDs (nil for one that
 // does not exist), for each record that cannot be read back the error
 // saying why, and which records were taken from the cache on trust.
-func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record.Record, errs map[string]error, trusted map[string]bool, err error) {
+//
+// With l.private, the records it read (caught up on a copy of the cached
+// one) are the caller's own and are not cached: fresh lists them.
+func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record.Record, errs map[string]error, trusted, fresh map[string]bool, err error) {
 	after := make(map[string]uint64, len(ids))
 	bases := make(map[string]*record.Record, len(ids))
 	recs = make(map[string]*record.Record, len(ids))
@@ -117,11 +123,11 @@ func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record
 		}
 	}
 	if len(after) == 0 {
-		return recs, nil, trusted, nil
+		return recs, nil, trusted, nil, nil
 	}
 	lines, err := l.q.reportsAfter(ctx, after)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	for id, base := range bases {
 		vls := lines[id]
@@ -150,14 +156,21 @@ func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record
 			continue
 		}
 		recs[id] = r
+		if l.private {
+			if fresh == nil {
+				fresh = map[string]bool{}
+			}
+			fresh[id] = true
+			continue
+		}
 		l.c.put(r, l.epoch)
 	}
-	return recs, errs, trusted, nil
+	return recs, errs, trusted, fresh, nil
 }
 
 // get loads one record for a reader.
 func (l loader) get(ctx context.Context, id string) (*record.Record, error) {
-	recs, errs, _, err := l.load(ctx, []string{id})
+	recs, errs, _, _, err := l.load(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +193,21 @@ type batchView struct {
 	errs     map[string]error
 	attempts map[string]string
 	keyRows  map[string]*storedKey
+	// owned holds the records read for this batch alone, until a report
+	// accepted in place hands one out in its answer.
+	owned map[string]bool
+}
+
+func (v *batchView) owns(id string) bool { return v.owned[id] }
+
+// cacheAll caches the records the batch ends with, once committed: they
+// are never changed again.
+func (v *batchView) cacheAll(c *cache, epoch uint64) {
+	for _, r := range v.recs {
+		if r != nil {
+			c.put(r, epoch)
+		}
+	}
 }
 
 func (v *batchView) current(id string) (*record.Record, error) {
@@ -191,6 +219,7 @@ func (v *batchView) current(id string) (*record.Record, error) {
 
 func (v *batchView) recordAt(id string, version uint64) (*record.Record, error) {
 	if r := v.recs[id]; r != nil && r.Version() == version {
+		delete(v.owned, id) // handed out in the answer: never changed again
 		return r, nil
 	}
 	vls, err := v.q.reportsUpTo(v.ctx, id, version)
@@ -255,11 +284,13 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 			keys = append(keys, r.key)
 		}
 	}
-	recs, errs, trusted, err := l.load(ctx, ids)
+	l.private = true
+	recs, errs, trusted, fresh, err := l.load(ctx, ids)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{}}
+	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{},
+		owned: fresh}
 	if len(attemptIDs) > 0 {
 		if v.attempts, err = q.attemptOwners(ctx, attemptIDs); err != nil {
 			return nil, nil, nil, nil, err
@@ -273,7 +304,7 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 	answers := make([]answer, len(reqs))
 	var writes []*write
 	for i, req := range reqs {
-		a, w, err := decide(v, req, false)
+		a, w, err := decide(v, req)
 		if err != nil {
 			answers[i] = answer{err: err}
 			continue
@@ -285,6 +316,7 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 		writes = append(writes, w)
 		if w.rec != nil {
 			v.recs[req.id] = w.rec
+			delete(v.owned, req.id) // handed out in the answer: never changed again
 			if w.attemptID != "" {
 				v.attempts[w.attemptID] = req.id
 			}

@@ -229,11 +229,7 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 	}
 	s.commits.Add(1)
 	s.batched.Add(uint64(len(batch)))
-	for _, w := range writes {
-		if w.rec != nil {
-			s.cache.put(v.recs[w.rec.ID()], epoch)
-		}
-	}
+	v.cacheAll(s.cache, epoch)
 	for i, p := range batch {
 		p.done <- answers[i]
 	}
@@ -502,7 +498,7 @@ func listed(ctx context.Context, l loader, ids []string, limit int, cur *cursor)
 			ids[i], ids[j] = ids[j], ids[i]
 		}
 	}
-	recs, errs, _, err := l.load(ctx, ids)
+	recs, errs, _, _, err := l.load(ctx, ids)
 	if err != nil {
 		return nil, false, err
 	}
