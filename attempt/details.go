@@ -2,6 +2,7 @@ package attempt
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/payrec/payrec/internal/wire"
 )
@@ -25,31 +26,26 @@ type Address struct {
 // IsZero reports whether a has no field set.
 func (a Address) IsZero() bool { return a == Address{} }
 
+// members lists a's members in Stripe's order.
+func (a *Address) members() [6]member {
+	return [6]member{{"city", &a.City}, {"country", &a.Country}, {"line1", &a.Line1},
+		{"line2", &a.Line2}, {"postal_code", &a.PostalCode}, {"state", &a.State}}
+}
+
 func (a Address) textOK() bool {
-	return textsOK(a.City, a.Country, a.Line1, a.Line2, a.PostalCode, a.State)
+	ms := a.members()
+	return membersOK(ms[:])
 }
 
 func (a Address) check(p wire.Path) error {
-	return checkTexts(p, "city", a.City, "country", a.Country, "line1", a.Line1,
-		"line2", a.Line2, "postal_code", a.PostalCode, "state", a.State)
+	ms := a.members()
+	return checkMembers(p, ms[:])
 }
 
 // AppendJSON appends a as Stripe's address hash (every key present).
 func (a Address) AppendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = wire.AppendKey(b, "city")
-	b = wire.AppendNullable(b, a.City)
-	b = wire.AppendKey(b, "country")
-	b = wire.AppendNullable(b, a.Country)
-	b = wire.AppendKey(b, "line1")
-	b = wire.AppendNullable(b, a.Line1)
-	b = wire.AppendKey(b, "line2")
-	b = wire.AppendNullable(b, a.Line2)
-	b = wire.AppendKey(b, "postal_code")
-	b = wire.AppendNullable(b, a.PostalCode)
-	b = wire.AppendKey(b, "state")
-	b = wire.AppendNullable(b, a.State)
-	return append(b, '}')
+	ms := a.members()
+	return appendHash(b, nil, ms[:])
 }
 
 // MarshalJSON encodes a as Stripe's address hash.
@@ -60,27 +56,8 @@ func (a *Address) UnmarshalJSON(data []byte) error { return a.decode(data, wire.
 
 func (a *Address) decode(data []byte, p wire.Path) error {
 	var v Address
-	err := decodeHash(data, p, nil, func(key string) *string {
-		switch key {
-		case "city":
-			return &v.City
-		case "country":
-			return &v.Country
-		case "line1":
-			return &v.Line1
-		case "line2":
-			return &v.Line2
-		case "postal_code":
-			return &v.PostalCode
-		case "state":
-			return &v.State
-		}
-		return nil
-	})
-	if err == nil {
-		*a = v
-	}
-	return err
+	ms := v.members()
+	return setIfOK(decodeHash(data, p, nil, ms[:]), a, v)
 }
 
 // BillingDetails is who pays and where they are billed. The zero value means
@@ -95,13 +72,19 @@ type BillingDetails struct {
 // IsZero reports whether no billing detail is set.
 func (d BillingDetails) IsZero() bool { return d == BillingDetails{} }
 
-func (d BillingDetails) textOK() bool { return textsOK(d.Email, d.Name, d.Phone) && d.Address.textOK() }
+// members lists d's string members in Stripe's order (after address).
+func (d *BillingDetails) members() [3]member {
+	return [3]member{{"email", &d.Email}, {"name", &d.Name}, {"phone", &d.Phone}}
+}
+
+func (d BillingDetails) textOK() bool {
+	ms := d.members()
+	return membersOK(ms[:]) && d.Address.textOK()
+}
 
 func (d BillingDetails) check(p wire.Path) error {
-	if err := d.Address.check(p.Key("address")); err != nil {
-		return err
-	}
-	return checkTexts(p, "email", d.Email, "name", d.Name, "phone", d.Phone)
+	ms := d.members()
+	return checkAddressed(p, &d.Address, ms[:])
 }
 
 // AppendJSON appends d as Stripe's billing_details hash, or null when zero.
@@ -109,16 +92,8 @@ func (d BillingDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
 	}
-	b = append(b, '{')
-	b = wire.AppendKey(b, "address")
-	b = d.Address.AppendJSON(b)
-	b = wire.AppendKey(b, "email")
-	b = wire.AppendNullable(b, d.Email)
-	b = wire.AppendKey(b, "name")
-	b = wire.AppendNullable(b, d.Name)
-	b = wire.AppendKey(b, "phone")
-	b = wire.AppendNullable(b, d.Phone)
-	return append(b, '}')
+	ms := d.members()
+	return appendHash(b, &d.Address, ms[:])
 }
 
 // MarshalJSON encodes d as Stripe's billing_details hash, or null when zero.
@@ -129,21 +104,8 @@ func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.decode(data
 
 func (d *BillingDetails) decode(data []byte, p wire.Path) error {
 	var v BillingDetails
-	err := decodeHash(data, p, &v.Address, func(key string) *string {
-		switch key {
-		case "email":
-			return &v.Email
-		case "name":
-			return &v.Name
-		case "phone":
-			return &v.Phone
-		}
-		return nil
-	})
-	if err == nil {
-		*d = v
-	}
-	return err
+	ms := v.members()
+	return setIfOK(decodeHash(data, p, &v.Address, ms[:]), d, v)
 }
 
 // CustomDetails describes a custom payment method: the name shown to the
@@ -157,10 +119,19 @@ type CustomDetails struct {
 // IsZero reports whether no custom detail is set.
 func (d CustomDetails) IsZero() bool { return d == CustomDetails{} }
 
-func (d CustomDetails) textOK() bool { return textsOK(d.DisplayName, d.Type) }
+// members lists d's members in Stripe's order.
+func (d *CustomDetails) members() [2]member {
+	return [2]member{{"display_name", &d.DisplayName}, {"type", &d.Type}}
+}
+
+func (d CustomDetails) textOK() bool {
+	ms := d.members()
+	return membersOK(ms[:])
+}
 
 func (d CustomDetails) check(p wire.Path) error {
-	return checkTexts(p, "display_name", d.DisplayName, "type", d.Type)
+	ms := d.members()
+	return checkMembers(p, ms[:])
 }
 
 // AppendJSON appends d as Stripe's custom payment method hash.
@@ -185,16 +156,8 @@ func (d *CustomDetails) decode(data []byte, p wire.Path) error {
 		return nil
 	}
 	var v CustomDetails
-	err := wire.Object(data, p, func(key string, val []byte, q wire.Path) error {
-		switch key {
-		case "display_name":
-			return nullableString(val, q, &v.DisplayName)
-		case "type":
-			return nullableString(val, q, &v.Type)
-		}
-		return q.Unknown()
-	})
-	if err != nil {
+	ms := v.members()
+	if err := decodeHash(data, p, nil, ms[:]); err != nil {
 		return err
 	}
 	if v.DisplayName == "" {
@@ -270,8 +233,8 @@ func (d PaymentMethodDetails) check(p wire.Path) error {
 	if !d.Custom.IsZero() && d.Custom.DisplayName == "" {
 		return p.Key("custom").Key("display_name").Missing()
 	}
-	if !textsOK(d.PaymentMethod) {
-		return checkTexts(p, "payment_method", d.PaymentMethod)
+	if !wire.TextOK(d.PaymentMethod) {
+		return wire.CheckText(d.PaymentMethod, p.Key("payment_method"))
 	}
 	if !d.BillingDetails.textOK() {
 		return d.BillingDetails.check(p.Key("billing_details"))
@@ -361,13 +324,16 @@ func (d ShippingDetails) IsZero() bool { return d == ShippingDetails{} }
 // check reports a string of d that is not valid UTF-8 or is longer than
 // Stripe's 5000 characters, as a parameter error for p.
 func (d ShippingDetails) check(p wire.Path) error {
-	if textsOK(d.Name, d.Phone) && d.Address.textOK() {
+	ms := d.members()
+	if membersOK(ms[:]) && d.Address.textOK() {
 		return nil
 	}
-	if err := d.Address.check(p.Key("address")); err != nil {
-		return err
-	}
-	return checkTexts(p, "name", d.Name, "phone", d.Phone)
+	return checkAddressed(p, &d.Address, ms[:])
+}
+
+// members lists d's string members in Stripe's order (after address).
+func (d *ShippingDetails) members() [2]member {
+	return [2]member{{"name", &d.Name}, {"phone", &d.Phone}}
 }
 
 // AppendJSON appends d as Stripe's shipping_details hash, or null when zero.
@@ -375,14 +341,8 @@ func (d ShippingDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
 	}
-	b = append(b, '{')
-	b = wire.AppendKey(b, "address")
-	b = d.Address.AppendJSON(b)
-	b = wire.AppendKey(b, "name")
-	b = wire.AppendNullable(b, d.Name)
-	b = wire.AppendKey(b, "phone")
-	b = wire.AppendNullable(b, d.Phone)
-	return append(b, '}')
+	ms := d.members()
+	return appendHash(b, &d.Address, ms[:])
 }
 
 // MarshalJSON encodes d as Stripe's shipping_details hash, or null when zero.
@@ -395,19 +355,8 @@ func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.decode(dat
 // unknown keys. null leaves d zero.
 func (d *ShippingDetails) decode(data []byte, p wire.Path) error {
 	var v ShippingDetails
-	err := decodeHash(data, p, &v.Address, func(key string) *string {
-		switch key {
-		case "name":
-			return &v.Name
-		case "phone":
-			return &v.Phone
-		}
-		return nil
-	})
-	if err == nil {
-		*d = v
-	}
-	return err
+	ms := v.members()
+	return setIfOK(decodeHash(data, p, &v.Address, ms[:]), d, v)
 }
 
 // CustomerDetails identifies the customer. Customer is the ID of a Stripe
@@ -426,10 +375,16 @@ func (d CustomerDetails) IsZero() bool { return d == CustomerDetails{} }
 // check reports a string of d that is not valid UTF-8 or is longer than
 // Stripe's 5000 characters, as a parameter error for p.
 func (d CustomerDetails) check(p wire.Path) error {
-	if textsOK(d.Customer, d.Email, d.Name, d.Phone) {
+	ms := d.members()
+	if membersOK(ms[:]) {
 		return nil
 	}
-	return checkTexts(p, "customer", d.Customer, "email", d.Email, "name", d.Name, "phone", d.Phone)
+	return checkMembers(p, ms[:])
+}
+
+// members lists d's members in Stripe's order.
+func (d *CustomerDetails) members() [4]member {
+	return [4]member{{"customer", &d.Customer}, {"email", &d.Email}, {"name", &d.Name}, {"phone", &d.Phone}}
 }
 
 // AppendJSON appends d as Stripe's customer_details hash, or null when zero.
@@ -437,16 +392,8 @@ func (d CustomerDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
 	}
-	b = append(b, '{')
-	b = wire.AppendKey(b, "customer")
-	b = wire.AppendNullable(b, d.Customer)
-	b = wire.AppendKey(b, "email")
-	b = wire.AppendNullable(b, d.Email)
-	b = wire.AppendKey(b, "name")
-	b = wire.AppendNullable(b, d.Name)
-	b = wire.AppendKey(b, "phone")
-	b = wire.AppendNullable(b, d.Phone)
-	return append(b, '}')
+	ms := d.members()
+	return appendHash(b, nil, ms[:])
 }
 
 // MarshalJSON encodes d as Stripe's customer_details hash, or null when zero.
@@ -459,23 +406,8 @@ func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.decode(dat
 // unknown keys. null leaves d zero.
 func (d *CustomerDetails) decode(data []byte, p wire.Path) error {
 	var v CustomerDetails
-	err := decodeHash(data, p, nil, func(key string) *string {
-		switch key {
-		case "customer":
-			return &v.Customer
-		case "email":
-			return &v.Email
-		case "name":
-			return &v.Name
-		case "phone":
-			return &v.Phone
-		}
-		return nil
-	})
-	if err == nil {
-		*d = v
-	}
-	return err
+	ms := v.members()
+	return setIfOK(decodeHash(data, p, nil, ms[:]), d, v)
 }
 
 // ProcessorTypeCustom is the only processor type Stripe defines.
@@ -597,33 +529,66 @@ func decodeCustomer(data []byte, p wire.Path) (CustomerDetails, error) {
 	return d, err
 }
 
-// checkTexts reports the first of fields (key, value, key, value, …) that
-// is not wire.TextOK, naming it as a member of p. Callers test textOK on the
-// common path first, so that no parameter path is built unless a field is
-// wrong.
-func checkTexts(p wire.Path, fields ...string) error {
-	for i := 0; i+1 < len(fields); i += 2 {
-		if err := wire.CheckText(fields[i+1], p.Key(fields[i])); err != nil {
-			return err
-		}
-	}
-	return nil
+// member is one nullable string member of a details hash: its key and
+// where its value is. Each hash lists its members once (its members method,
+// in Stripe's order); encoding, decoding and checking all read that list.
+// The lists live on the stack: nothing here allocates.
+type member struct {
+	key string
+	val *string
 }
 
-// textsOK reports whether every string is wire.TextOK.
-func textsOK(ss ...string) bool {
-	for _, s := range ss {
-		if !wire.TextOK(s) {
+// appendHash appends a hash of ms, after an address member when address is
+// not nil ("address" sorts before every other member).
+func appendHash(b []byte, address *Address, ms []member) []byte {
+	b = append(b, '{')
+	if address != nil {
+		b = address.AppendJSON(wire.AppendKey(b, "address"))
+	}
+	for _, m := range ms {
+		b = wire.AppendNullable(wire.AppendKey(b, m.key), *m.val)
+	}
+	return append(b, '}')
+}
+
+// membersOK reports whether every member is wire.TextOK. Callers test it on
+// the common path first, so that no parameter path is built unless a member
+// is wrong.
+func membersOK(ms []member) bool {
+	for _, m := range ms {
+		if !wire.TextOK(*m.val) {
 			return false
 		}
 	}
 	return true
 }
 
-// decodeHash decodes a details hash whose members are nullable strings,
-// found by field (nil for a key the hash does not have), and, when address
-// is not nil, an address. null is the hash not given: nothing is decoded.
-func decodeHash(data []byte, p wire.Path, address *Address, field func(key string) *string) error {
+// checkMembers reports the first member that is not wire.TextOK, naming it
+// as a member of p. The error names a copy of the key: were it to hold the
+// list's own key, escape analysis (which does not tell a member's key from
+// its pointer) would move every hash the list points into to the heap on
+// every call, not only when a member is wrong.
+func checkMembers(p wire.Path, ms []member) error {
+	for _, m := range ms {
+		if !wire.TextOK(*m.val) {
+			return wire.CheckText(*m.val, p.Key(strings.Clone(m.key)))
+		}
+	}
+	return nil
+}
+
+// checkAddressed is checkMembers for a hash whose address comes first.
+func checkAddressed(p wire.Path, address *Address, ms []member) error {
+	if err := address.check(p.Key("address")); err != nil {
+		return err
+	}
+	return checkMembers(p, ms)
+}
+
+// decodeHash decodes a details hash whose members are ms and, when address
+// is not nil, an address; any other key is unknown. null is the hash not
+// given: nothing is decoded.
+func decodeHash(data []byte, p wire.Path, address *Address, ms []member) error {
 	if wire.IsNull(data) {
 		return nil
 	}
@@ -631,11 +596,22 @@ func decodeHash(data []byte, p wire.Path, address *Address, field func(key strin
 		if key == "address" && address != nil {
 			return address.decode(val, q)
 		}
-		if dst := field(key); dst != nil {
-			return nullableString(val, q, dst)
+		for _, m := range ms {
+			if m.key == key {
+				return nullableString(val, q, m.val)
+			}
 		}
 		return q.Unknown()
 	})
+}
+
+// setIfOK stores v in dst when err is nil, so that a hash that fails to decode
+// leaves dst as it was, and returns err.
+func setIfOK[T any](err error, dst *T, v T) error {
+	if err == nil {
+		*dst = v
+	}
+	return err
 }
 
 // nullableString decodes a JSON string (at most wire.MaxString characters) or
