@@ -57,7 +57,7 @@ func (a *Address) UnmarshalJSON(data []byte) error { return a.decode(data, wire.
 func (a *Address) decode(data []byte, p wire.Path) error {
 	var v Address
 	ms := v.members()
-	return setIfOK(decodeHash(data, p, nil, ms[:]), a, v)
+	return wire.Keep(decodeHash(data, p, nil, ms[:]), &v, a)
 }
 
 // BillingDetails is who pays and where they are billed. The zero value means
@@ -105,7 +105,7 @@ func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.decode(data
 func (d *BillingDetails) decode(data []byte, p wire.Path) error {
 	var v BillingDetails
 	ms := v.members()
-	return setIfOK(decodeHash(data, p, &v.Address, ms[:]), d, v)
+	return wire.Keep(decodeHash(data, p, &v.Address, ms[:]), &v, d)
 }
 
 // CustomDetails describes a custom payment method: the name shown to the
@@ -356,7 +356,7 @@ func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.decode(dat
 func (d *ShippingDetails) decode(data []byte, p wire.Path) error {
 	var v ShippingDetails
 	ms := v.members()
-	return setIfOK(decodeHash(data, p, &v.Address, ms[:]), d, v)
+	return wire.Keep(decodeHash(data, p, &v.Address, ms[:]), &v, d)
 }
 
 // CustomerDetails identifies the customer. Customer is the ID of a Stripe
@@ -407,7 +407,7 @@ func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.decode(dat
 func (d *CustomerDetails) decode(data []byte, p wire.Path) error {
 	var v CustomerDetails
 	ms := v.members()
-	return setIfOK(decodeHash(data, p, nil, ms[:]), d, v)
+	return wire.Keep(decodeHash(data, p, nil, ms[:]), &v, d)
 }
 
 // ProcessorTypeCustom is the only processor type Stripe defines.
@@ -603,15 +603,6 @@ func decodeHash(data []byte, p wire.Path, address *Address, ms []member) error {
 		}
 		return q.Unknown()
 	})
-}
-
-// setIfOK stores v in dst when err is nil, so that a hash that fails to decode
-// leaves dst as it was, and returns err.
-func setIfOK[T any](err error, dst *T, v T) error {
-	if err == nil {
-		*dst = v
-	}
-	return err
 }
 
 // nullableString decodes a JSON string (at most wire.MaxString characters) or

@@ -146,6 +146,29 @@ type ReportPaymentAttemptParams struct {
 	ClearMetadata bool
 }
 
+// asPayment returns p as report_payment parameters that give nothing
+// report_payment_attempt does not take. report_payment_attempt's parameters
+// are report_payment's less some, in the same order, so that one decoder and
+// one encoder serve both.
+func (p *ReportPaymentAttemptParams) asPayment() ReportPaymentParams {
+	return ReportPaymentParams{
+		AttemptID: p.AttemptID, Created: p.Created, InitiatedAt: p.InitiatedAt,
+		PaymentMethodDetails: p.PaymentMethodDetails, ShippingDetails: p.ShippingDetails,
+		Outcome: p.Outcome, Guaranteed: p.Guaranteed, Failed: p.Failed,
+		Description: p.Description, Metadata: p.Metadata, ClearMetadata: p.ClearMetadata,
+	}
+}
+
+// attemptParams returns the report_payment_attempt parameters of p.
+func (p *ReportPaymentParams) attemptParams() ReportPaymentAttemptParams {
+	return ReportPaymentAttemptParams{
+		AttemptID: p.AttemptID, Created: p.Created, InitiatedAt: p.InitiatedAt,
+		PaymentMethodDetails: p.PaymentMethodDetails, ShippingDetails: p.ShippingDetails,
+		Outcome: p.Outcome, Guaranteed: p.Guaranteed, Failed: p.Failed,
+		Description: p.Description, Metadata: p.Metadata, ClearMetadata: p.ClearMetadata,
+	}
+}
+
 // ReportPaymentAttemptFailedParams marks the latest attempt failed
 // (POST /v1/payment_records/{id}/report_payment_attempt_failed).
 type ReportPaymentAttemptFailedParams struct {

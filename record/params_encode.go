@@ -59,25 +59,10 @@ func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// MarshalJSON encodes p as report_payment_attempt's parameters.
+// MarshalJSON encodes p as report_payment_attempt's parameters: report_payment's
+// encoding of the members the two share.
 func (p ReportPaymentAttemptParams) MarshalJSON() ([]byte, error) {
-	if err := encodable(p.Outcome, 0, p.Metadata, p.ClearMetadata); err != nil {
-		return nil, err
-	}
-	b := []byte{'{'}
-	b = appendStringParam(b, "attempt_id", p.AttemptID)
-	b = appendIntParam(b, "created", p.Created)
-	b = appendIntParam(b, "initiated_at", p.InitiatedAt)
-	if !p.PaymentMethodDetails.IsZero() {
-		b = p.PaymentMethodDetails.AppendJSON(wire.AppendKey(b, "payment_method_details"))
-	}
-	if !p.ShippingDetails.IsZero() {
-		b = p.ShippingDetails.AppendJSON(wire.AppendKey(b, "shipping_details"))
-	}
-	b = appendOutcome(b, p.Outcome, p.Guaranteed, p.Failed)
-	b = appendStringParam(b, "description", p.Description)
-	b = appendMetadataParam(b, p.Metadata, p.ClearMetadata)
-	return append(b, '}'), nil
+	return p.asPayment().MarshalJSON()
 }
 
 // MarshalJSON encodes p as report_payment_attempt_failed's parameters.

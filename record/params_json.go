@@ -23,9 +23,32 @@ func (p *ReportPaymentParams) UnmarshalJSON(data []byte) error { return p.decode
 
 func (p *ReportPaymentParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentParams
+	return wire.Keep(v.decodeMembers(data, at, false), &v, p)
+}
+
+// UnmarshalJSON decodes report_payment_attempt's parameters (plus
+// attempt_id and created).
+func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error { return p.decode(data, root) }
+
+func (p *ReportPaymentAttemptParams) decode(data []byte, at wire.Path) error {
+	var v ReportPaymentParams
+	err := v.decodeMembers(data, at, true)
+	if err == nil {
+		*p = v.attemptParams()
+	}
+	return err
+}
+
+// decodeMembers decodes report_payment's parameters into v, or, when
+// attemptOnly, report_payment_attempt's: the same parameters but for those
+// paymentOnly names, which are then unknown, and fewer of them required.
+func (v *ReportPaymentParams) decodeMembers(data []byte, at wire.Path, attemptOnly bool) error {
 	var seen fieldSet
 	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
 		seen.add(key)
+		if attemptOnly && paymentOnly(key) {
+			return q.Unknown()
+		}
 		switch key {
 		case "id":
 			return decodeString(val, q, &v.ID)
@@ -59,7 +82,7 @@ func (p *ReportPaymentParams) decode(data []byte, at wire.Path) error {
 			v.CustomerDetails = d
 			return err
 		case "customer_presence":
-			return decodePresence(val, q, &v)
+			return decodePresence(val, q, v)
 		case "shipping_details":
 			d, err := ops.DecodeShipping(val, q)
 			v.ShippingDetails = d
@@ -79,61 +102,24 @@ func (p *ReportPaymentParams) decode(data []byte, at wire.Path) error {
 		}
 		return q.Unknown()
 	})
-	if err == nil {
-		err = seen.requireAt(at, "id", "attempt_id", "created", "amount_requested", "initiated_at", "payment_method_details")
+	if err != nil {
+		return err
 	}
-	if err == nil {
-		*p = v
+	if attemptOnly {
+		return seen.requireAt(at, "attempt_id", "created", "initiated_at")
 	}
-	return err
+	return seen.requireAt(at, "id", "attempt_id", "created", "amount_requested", "initiated_at",
+		"payment_method_details")
 }
 
-// UnmarshalJSON decodes report_payment_attempt's parameters (plus
-// attempt_id and created).
-func (p *ReportPaymentAttemptParams) UnmarshalJSON(data []byte) error { return p.decode(data, root) }
-
-func (p *ReportPaymentAttemptParams) decode(data []byte, at wire.Path) error {
-	var v ReportPaymentAttemptParams
-	var seen fieldSet
-	err := wire.Object(data, at, func(key string, val []byte, q wire.Path) error {
-		seen.add(key)
-		switch key {
-		case "attempt_id":
-			return decodeString(val, q, &v.AttemptID)
-		case "created":
-			return decodeTime(val, q, &v.Created)
-		case "initiated_at":
-			return decodeTime(val, q, &v.InitiatedAt)
-		case "payment_method_details":
-			d, err := ops.DecodePaymentMethod(val, q)
-			v.PaymentMethodDetails = d
-			return err
-		case "shipping_details":
-			d, err := ops.DecodeShipping(val, q)
-			v.ShippingDetails = d
-			return err
-		case "outcome":
-			return decodeOutcome(val, q, &v.Outcome)
-		case "guaranteed":
-			return decodeGuaranteed(val, q, &v.Guaranteed)
-		case "failed":
-			return decodeFailed(val, q, &v.Failed)
-		case "description":
-			return decodeString(val, q, &v.Description)
-		case "metadata":
-			return decodeMetadata(val, q, &v.Metadata, &v.ClearMetadata)
-		case "expand":
-			return decodeExpand(val, q)
-		}
-		return q.Unknown()
-	})
-	if err == nil {
-		err = seen.requireAt(at, "attempt_id", "created", "initiated_at")
+// paymentOnly reports whether key is a parameter of report_payment that
+// report_payment_attempt does not take.
+func paymentOnly(key string) bool {
+	switch key {
+	case "id", "livemode", "amount_requested", "processor_details", "customer_details", "customer_presence":
+		return true
 	}
-	if err == nil {
-		*p = v
-	}
-	return err
+	return false
 }
 
 // UnmarshalJSON decodes report_payment_attempt_failed's parameters.
@@ -144,10 +130,7 @@ func (p *ReportPaymentAttemptFailedParams) UnmarshalJSON(data []byte) error {
 func (p *ReportPaymentAttemptFailedParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptFailedParams
 	err := decodeSettle(data, at, "failed_at", &v.FailedAt, &v.Metadata, &v.ClearMetadata)
-	if err == nil {
-		*p = v
-	}
-	return err
+	return wire.Keep(err, &v, p)
 }
 
 // UnmarshalJSON decodes report_payment_attempt_guaranteed's parameters.
@@ -158,10 +141,7 @@ func (p *ReportPaymentAttemptGuaranteedParams) UnmarshalJSON(data []byte) error 
 func (p *ReportPaymentAttemptGuaranteedParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptGuaranteedParams
 	err := decodeSettle(data, at, "guaranteed_at", &v.GuaranteedAt, &v.Metadata, &v.ClearMetadata)
-	if err == nil {
-		*p = v
-	}
-	return err
+	return wire.Keep(err, &v, p)
 }
 
 // UnmarshalJSON decodes report_payment_attempt_canceled's parameters.
@@ -172,10 +152,7 @@ func (p *ReportPaymentAttemptCanceledParams) UnmarshalJSON(data []byte) error {
 func (p *ReportPaymentAttemptCanceledParams) decode(data []byte, at wire.Path) error {
 	var v ReportPaymentAttemptCanceledParams
 	err := decodeSettle(data, at, "canceled_at", &v.CanceledAt, &v.Metadata, &v.ClearMetadata)
-	if err == nil {
-		*p = v
-	}
-	return err
+	return wire.Keep(err, &v, p)
 }
 
 // decodeSettle decodes the shared shape of the failed, guaranteed and
@@ -235,10 +212,7 @@ func (p *ReportPaymentAttemptInformationalParams) decode(data []byte, at wire.Pa
 		}
 		return q.Unknown()
 	})
-	if err == nil {
-		*p = v
-	}
-	return err
+	return wire.Keep(err, &v, p)
 }
 
 // UnmarshalJSON decodes report_refund's parameters; outcome must be
@@ -286,10 +260,7 @@ func (p *ReportRefundParams) decode(data []byte, at wire.Path) error {
 	if err == nil {
 		err = seen.requireAt(at, "outcome", "processor_details")
 	}
-	if err == nil {
-		*p = v
-	}
-	return err
+	return wire.Keep(err, &v, p)
 }
 
 func decodeRefundProcessor(val []byte, p wire.Path, dst *RefundProcessorDetails) error {

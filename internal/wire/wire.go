@@ -465,3 +465,12 @@ func (s *keySet) add(k string) {
 		s.large[k] = struct{}{}
 	}
 }
+
+// Keep copies *v to *dst when err is nil, and returns err: a decoder that
+// fails leaves its destination as it was.
+func Keep[T any](err error, v, dst *T) error {
+	if err == nil {
+		*dst = *v
+	}
+	return err
+}
