@@ -763,3 +763,57 @@ func TestServeInternalError(t *testing.T) {
 	assert.NotContains(t, e["message"], "store:", "no Go error text reaches the client")
 	assert.Contains(t, ts.logs.String(), "msg=\"internal error\" request_id="+h.Get("Request-Id"))
 }
+
+// TestServeIdempotencyRace sends one request with one key from 8 clients at
+// once: one record is made, and every answer is that record (first or
+// replayed) or 409 for the key in use, never a second record.
+func TestServeIdempotencyRace(t *testing.T) {
+	eachStore(t, func(t *testing.T, ts *testServer) {
+		body := "amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay"
+		const clients = 8
+		type answer struct {
+			status   int
+			replayed bool
+			body     string
+		}
+		answers := make([]answer, clients)
+		var wg sync.WaitGroup
+		for i := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status, h, out := ts.httpCall(t, "POST", "/v1/payment_records/report_payment",
+					"application/x-www-form-urlencoded", body, "Idempotency-Key", "raced")
+				answers[i] = answer{status, h.Get("Idempotent-Replayed") == "true", out}
+			}()
+		}
+		wg.Wait()
+		first, records, inUse := "", 0, 0
+		for i, a := range answers {
+			switch a.status {
+			case 200:
+				if !a.replayed {
+					records++
+				}
+				if first == "" {
+					first = a.body
+				}
+				assert.Equal(t, first, a.body, "answer %d", i)
+			case 409:
+				e := envelope(t, a.body)
+				assert.Equal(t, "idempotency_key_in_use", e["code"])
+				inUse++
+			default:
+				t.Errorf("answer %d: %d %s", i, a.status, a.body)
+			}
+		}
+		assert.Equal(t, 1, records, "exactly one request made the record")
+		t.Logf("%d of %d answers were 409 (key in use)", inUse, clients)
+		n := 0
+		for _, err := range ts.client(testKey).V1PaymentRecords.List(context.Background(), nil).All(context.Background()) {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 1, n)
+	})
+}
