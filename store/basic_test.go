@@ -295,20 +295,9 @@ func pgSchemaDSN(t *testing.T) string {
 // database: the writers of the two lose races to each other and retry.
 func TestRaceTwoHandles(t *testing.T) {
 	ctx := context.Background()
-	dsns := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
-		"postgres": pgSchemaDSN,
-	}
-	for name, dsnOf := range dsns {
+	for name, dsnOf := range sharedDSNs {
 		t.Run(name, func(t *testing.T) {
-			dsn := dsnOf(t)
-			var handles [2]*store.Store
-			for i := range handles {
-				s, err := store.Open(ctx, dsn)
-				require.NoError(t, err)
-				t.Cleanup(func() { assert.NoError(t, s.Close()) })
-				handles[i] = s
-			}
+			handles := openTwo(t, dsnOf(t))
 			p := create("pr_hot", 100)
 			p.AmountRequested = money.New(40, usd)
 			_, err := handles[0].Apply(ctx, "", p)
@@ -355,20 +344,9 @@ func TestRaceTwoHandles(t *testing.T) {
 // each must see the other's reports, though it cached the record before.
 func TestHandlesTakeTurns(t *testing.T) {
 	ctx := context.Background()
-	dsns := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
-		"postgres": pgSchemaDSN,
-	}
-	for name, dsnOf := range dsns {
+	for name, dsnOf := range sharedDSNs {
 		t.Run(name, func(t *testing.T) {
-			dsn := dsnOf(t)
-			var handles [2]*store.Store
-			for i := range handles {
-				s, err := store.Open(ctx, dsn)
-				require.NoError(t, err)
-				t.Cleanup(func() { assert.NoError(t, s.Close()) })
-				handles[i] = s
-			}
+			handles := openTwo(t, dsnOf(t))
 			p := create("pr_turns", 100)
 			p.AmountRequested = money.New(10, usd)
 			_, err := handles[0].Apply(ctx, "", p)
@@ -522,20 +500,9 @@ func TestReadsDuringApplies(t *testing.T) {
 // is a replay or, within one Store, ErrIdempotencyInUse.
 func TestOneKeyTwoHandles(t *testing.T) {
 	ctx := context.Background()
-	dsns := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
-		"postgres": pgSchemaDSN,
-	}
-	for name, dsnOf := range dsns {
+	for name, dsnOf := range sharedDSNs {
 		t.Run(name, func(t *testing.T) {
-			dsn := dsnOf(t)
-			var handles [2]*store.Store
-			for i := range handles {
-				s, err := store.Open(ctx, dsn)
-				require.NoError(t, err)
-				t.Cleanup(func() { assert.NoError(t, s.Close()) })
-				handles[i] = s
-			}
+			handles := openTwo(t, dsnOf(t))
 			_, err := handles[0].Apply(ctx, "", create("pr_key", 100))
 			require.NoError(t, err)
 			var applied, replayed, busy atomic.Int64
@@ -568,4 +535,23 @@ func TestOneKeyTwoHandles(t *testing.T) {
 			assert.Equal(t, uint64(2), got.Version())
 		})
 	}
+}
+
+// sharedDSNs are the backends two Stores can share, each giving a new
+// database for a test.
+var sharedDSNs = map[string]func(t *testing.T) string{
+	"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
+	"postgres": pgSchemaDSN,
+}
+
+// openTwo opens two Stores on dsn, closed when t ends.
+func openTwo(t *testing.T, dsn string) [2]*store.Store {
+	var handles [2]*store.Store
+	for i := range handles {
+		s, err := store.Open(context.Background(), dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, s.Close()) })
+		handles[i] = s
+	}
+	return handles
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -16,8 +17,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/payrec/payrec/record"
 )
 
 // postgresMigrations are the PostgreSQL schema, one step per version: step
@@ -68,6 +67,7 @@ const migrationLock = 0x7061797265630001 // "payrec" 1
 // (record_id, version), an attempt ID or an idempotency key — is undone,
 // reloaded and decided again, so callers never see the conflict.
 type postgresStore struct {
+	sqlReader
 	pool      *pgxpool.Pool
 	cache     *cache
 	in        [pgWriters]*batcher
@@ -114,6 +114,7 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 		return nil, err
 	}
 	s := &postgresStore{pool: pool, cache: newCache(cfg.cacheSize), seed: maphash.MakeSeed()}
+	s.sqlReader = sqlReader{q: pgQueries{pool}, cache: s.cache, ph: func(n int) string { return fmt.Sprintf("$%d", n) }}
 	for i := range s.in {
 		s.in[i] = newBatcher()
 		s.wg.Add(1)
@@ -316,103 +317,39 @@ func (q pgQueries) reportsAfter(ctx context.Context, after map[string]uint64) (m
 		ids = append(ids, id)
 		vs = append(vs, int64(v))
 	}
-	rows, err := q.db.Query(ctx, `SELECT r.record_id, r.version, r.line
+	return pgScan(ctx, q, `SELECT r.record_id, r.version, r.line
 		FROM reports r JOIN unnest($1::text[], $2::bigint[]) AS a(id, after)
 		ON r.record_id = a.id AND r.version > a.after
-		ORDER BY r.record_id, r.version`, ids, vs)
-	if err != nil {
-		return nil, pgErr(err)
-	}
-	defer rows.Close()
-	out := map[string][]versionLine{}
-	for rows.Next() {
-		var (
-			id   string
-			v    int64
-			line []byte
-		)
-		if err := rows.Scan(&id, &v, &line); err != nil {
-			return nil, pgErr(err)
-		}
-		out[id] = append(out[id], versionLine{uint64(v), line})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, pgErr(err)
-	}
-	return out, nil
+		ORDER BY r.record_id, r.version`, []any{ids, vs}, scanReports)
 }
 
 func (q pgQueries) reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error) {
-	return q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = $1 AND version <= $2 ORDER BY version`, id, int64(version))
+	m, err := pgScan(ctx, q, `SELECT record_id, version, line FROM reports WHERE record_id = $1 AND version <= $2 ORDER BY version`,
+		[]any{id, int64(min(version, math.MaxInt64))}, scanReports)
+	return m[id], err
 }
 
-func (q pgQueries) lines(ctx context.Context, sql string, args ...any) ([]versionLine, error) {
-	rows, err := q.db.Query(ctx, sql, args...)
+// pgScan runs query and reads its rows with scan.
+func pgScan[T any](ctx context.Context, q pgQueries, query string, args []any, scan func(rows) (T, error)) (T, error) {
+	var zero T
+	rs, err := q.db.Query(ctx, query, args...)
 	if err != nil {
-		return nil, pgErr(err)
+		return zero, pgErr(err)
 	}
-	defer rows.Close()
-	var out []versionLine
-	for rows.Next() {
-		var (
-			v    int64
-			line []byte
-		)
-		if err := rows.Scan(&v, &line); err != nil {
-			return nil, pgErr(err)
-		}
-		out = append(out, versionLine{uint64(v), line})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, pgErr(err)
+	defer rs.Close()
+	out, err := scan(rs)
+	if err != nil {
+		return zero, pgErr(err)
 	}
 	return out, nil
 }
 
 func (q pgQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
-	rows, err := q.db.Query(ctx, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id = ANY($1)`, attemptIDs)
-	if err != nil {
-		return nil, pgErr(err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var a, id string
-		if err := rows.Scan(&a, &id); err != nil {
-			return nil, pgErr(err)
-		}
-		out[a] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, pgErr(err)
-	}
-	return out, nil
+	return pgScan(ctx, q, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id = ANY($1)`, []any{attemptIDs}, scanPairs)
 }
 
 func (q pgQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
-	rows, err := q.db.Query(ctx, `SELECT key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes
-		FROM idempotency_keys WHERE key = ANY($1)`, keys)
-	if err != nil {
-		return nil, pgErr(err)
-	}
-	defer rows.Close()
-	out := map[string]*storedKey{}
-	for rows.Next() {
-		var (
-			k       string
-			sk      storedKey
-			ms, ver int64
-		)
-		if err := rows.Scan(&k, &sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
-			return nil, pgErr(err)
-		}
-		sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
-		out[k] = &sk
-	}
-	if err := rows.Err(); err != nil {
-		return nil, pgErr(err)
-	}
-	return out, nil
+	return pgScan(ctx, q, `SELECT `+keyColumns+` FROM idempotency_keys WHERE key = ANY($1)`, []any{keys}, scanKeys)
 }
 
 // write stores ws in one transaction and one round trip: each table's rows in one statement,
@@ -508,45 +445,6 @@ func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
 	return nil
 }
 
-func (s *postgresStore) get(ctx context.Context, id string) (*record.Record, error) {
-	r, err := loader{q: pgQueries{s.pool}, c: s.cache}.get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return r.Clone(), nil // the cached record is shared
-}
-
-func (s *postgresStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
-	owners, err := pgQueries{s.pool}.attemptOwners(ctx, []string{attemptID})
-	return owners[attemptID], err
-}
-
-func (s *postgresStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
-	query, args := listSQL(q, cur, func(n int) string { return fmt.Sprintf("$%d", n) })
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, false, pgErr(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, false, pgErr(err)
-	}
-	return listed(ctx, loader{q: pgQueries{s.pool}, c: s.cache}, ids, q.Limit, cur)
-}
-
-func (s *postgresStore) log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error {
-	vls, err := pgQueries{s.pool}.lines(ctx, `SELECT version, line FROM reports WHERE record_id = $1 ORDER BY version`, id)
-	if err != nil {
-		return err
-	}
-	for _, vl := range vls {
-		if err := fn(vl.version, vl.line); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (s *postgresStore) stats() Stats {
 	return Stats{Retries: s.conflicts.Load(), Commits: s.commits.Load(), Batched: s.batched.Load()}
 }
@@ -560,4 +458,8 @@ func (s *postgresStore) close() error {
 		s.pool.Close()
 	})
 	return nil
+}
+
+func (q pgQueries) ids(ctx context.Context, query string, args []any) ([]string, error) {
+	return pgScan(ctx, q, query, args, scanIDs)
 }

@@ -27,6 +27,8 @@ type queries interface {
 	attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error)
 	// keys returns the stored rows of the idempotency keys that have one.
 	keys(ctx context.Context, keys []string) (map[string]*storedKey, error)
+	// ids runs a query of record IDs (listSQL's).
+	ids(ctx context.Context, query string, args []any) ([]string, error)
 }
 
 // cache keeps records decoded between requests, by ID. A cached record is

@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/payrec/payrec/record"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 )
 
@@ -54,6 +54,7 @@ var sqliteMigrations = []string{
 // fsync for many reports (group commit). Reads go through a pool of their
 // own, which WAL mode lets run beside the writer.
 type sqliteStore struct {
+	sqlReader
 	w, r   *sql.DB
 	cache  *cache
 	in     *batcher
@@ -106,6 +107,7 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{}), dataVersion: -1}
+	s.sqlReader = sqlReader{q: sqliteQueries{r}, cache: s.cache, ph: func(int) string { return "?" }}
 	go s.run()
 	return s, nil
 }
@@ -258,27 +260,7 @@ func (q sqliteQueries) reportsAfter(ctx context.Context, after map[string]uint64
 	}
 	b.WriteString(`) SELECT r.record_id, r.version, r.line FROM a JOIN reports r
 		ON r.record_id = a.id AND r.version > a.after ORDER BY r.record_id, r.version`)
-	rows, err := q.db.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	defer rows.Close()
-	out := map[string][]versionLine{}
-	for rows.Next() {
-		var (
-			id   string
-			v    int64
-			line []byte
-		)
-		if err := rows.Scan(&id, &v, &line); err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
-		}
-		out[id] = append(out[id], versionLine{uint64(v), line})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	return out, nil
+	return sqliteScan(ctx, q, b.String(), args, scanReports)
 }
 
 // in returns "(?, ?, …)" for n values.
@@ -293,76 +275,32 @@ func anys(ss []string) []any {
 }
 
 func (q sqliteQueries) reportsUpTo(ctx context.Context, id string, version uint64) ([]versionLine, error) {
-	return q.lines(ctx, `SELECT version, line FROM reports WHERE record_id = ? AND version <= ? ORDER BY version`, id, int64(version))
+	m, err := sqliteScan(ctx, q, `SELECT record_id, version, line FROM reports WHERE record_id = ? AND version <= ? ORDER BY version`,
+		[]any{id, int64(min(version, math.MaxInt64))}, scanReports)
+	return m[id], err
 }
 
-func (q sqliteQueries) lines(ctx context.Context, query string, args ...any) ([]versionLine, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
+// sqliteScan runs query and reads its rows with scan.
+func sqliteScan[T any](ctx context.Context, q sqliteQueries, query string, args []any, scan func(rows) (T, error)) (T, error) {
+	var zero T
+	rs, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
+		return zero, fmt.Errorf("store: sqlite: %w", err)
 	}
-	defer rows.Close()
-	var out []versionLine
-	for rows.Next() {
-		var (
-			v    int64
-			line []byte
-		)
-		if err := rows.Scan(&v, &line); err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
-		}
-		out = append(out, versionLine{uint64(v), line})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
+	defer rs.Close()
+	out, err := scan(rs)
+	if err != nil {
+		return zero, fmt.Errorf("store: sqlite: %w", err)
 	}
 	return out, nil
 }
 
 func (q sqliteQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id IN `+in(len(attemptIDs)), anys(attemptIDs)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var a, id string
-		if err := rows.Scan(&a, &id); err != nil {
-			return nil, fmt.Errorf("store: sqlite: %w", err)
-		}
-		out[a] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	return out, nil
+	return sqliteScan(ctx, q, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id IN `+in(len(attemptIDs)), anys(attemptIDs), scanPairs)
 }
 
 func (q sqliteQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes
-		FROM idempotency_keys WHERE key IN `+in(len(keys)), anys(keys)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]*storedKey{}
-	for rows.Next() {
-		var (
-			k       string
-			sk      storedKey
-			ms, ver int64
-		)
-		if err := rows.Scan(&k, &sk.fp, &ms, &sk.recordID, &ver, &sk.errType, &sk.code, &sk.param, &sk.message, &sk.causes); err != nil {
-			return nil, fmt.Errorf("store: sqlite: idempotency key %q: %w", k, err)
-		}
-		sk.created, sk.version = time.UnixMilli(ms), uint64(ver)
-		out[k] = &sk
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: sqlite: %w", err)
-	}
-	return out, nil
+	return sqliteScan(ctx, q, `SELECT `+keyColumns+` FROM idempotency_keys WHERE key IN `+in(len(keys)), anys(keys), scanKeys)
 }
 
 // write stores ws with one multi-row INSERT per table.
@@ -422,123 +360,6 @@ func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 	return nil
 }
 
-func (s *sqliteStore) get(ctx context.Context, id string) (*record.Record, error) {
-	r, err := loader{q: sqliteQueries{s.r}, c: s.cache}.get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return r.Clone(), nil // the cached record is shared
-}
-
-func (s *sqliteStore) attemptOwner(ctx context.Context, attemptID string) (string, error) {
-	owners, err := sqliteQueries{s.r}.attemptOwners(ctx, []string{attemptID})
-	return owners[attemptID], err
-}
-
-func (s *sqliteStore) list(ctx context.Context, q ListQuery, cur *cursor) ([]*record.Record, bool, error) {
-	query, args := listSQL(q, cur, func(int) string { return "?" })
-	rows, err := s.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("store: sqlite: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("store: sqlite: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return nil, false, fmt.Errorf("store: sqlite: %w", err)
-	}
-	return listed(ctx, loader{q: sqliteQueries{s.r}, c: s.cache}, ids, q.Limit, cur)
-}
-
-// listSQL builds the query for the IDs of a page and one more (to tell
-// has_more), in the order of the page's direction; ph gives the n-th
-// placeholder.
-func listSQL(q ListQuery, cur *cursor, ph func(n int) string) (string, []any) {
-	var b strings.Builder
-	args := []any{q.Livemode}
-	b.WriteString("SELECT id FROM records WHERE livemode = " + ph(1))
-	if q.CreatedAfter != 0 {
-		args = append(args, q.CreatedAfter)
-		b.WriteString(" AND created > " + ph(len(args)))
-	}
-	if q.CreatedBefore != 0 {
-		args = append(args, q.CreatedBefore)
-		b.WriteString(" AND created < " + ph(len(args)))
-	}
-	order := "DESC"
-	if cur != nil {
-		op := "<"
-		if cur.before {
-			op, order = ">", "ASC"
-		}
-		args = append(args, cur.created, cur.id)
-		fmt.Fprintf(&b, " AND (created, id) %s (%s, %s)", op, ph(len(args)-1), ph(len(args)))
-	}
-	args = append(args, q.Limit+1)
-	fmt.Fprintf(&b, " ORDER BY created %s, id %s LIMIT %s", order, order, ph(len(args)))
-	return b.String(), args
-}
-
-// listed loads the records of a page from the IDs listSQL found.
-func listed(ctx context.Context, l loader, ids []string, limit int, cur *cursor) ([]*record.Record, bool, error) {
-	more := len(ids) > limit
-	if more {
-		ids = ids[:limit]
-	}
-	if cur != nil && cur.before {
-		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
-			ids[i], ids[j] = ids[j], ids[i]
-		}
-	}
-	recs, errs, _, _, err := l.load(ctx, ids)
-	if err != nil {
-		return nil, false, err
-	}
-	out := make([]*record.Record, 0, len(ids))
-	for _, id := range ids {
-		if err := errs[id]; err != nil {
-			return nil, false, err
-		}
-		if recs[id] == nil {
-			return nil, false, corrupt(id, 1, "the record is listed but has no reports")
-		}
-		out = append(out, recs[id].Clone()) // the cached record is shared
-	}
-	return out, more, nil
-}
-
-func (s *sqliteStore) log(ctx context.Context, id string, fn func(version uint64, line []byte) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT version, line FROM reports WHERE record_id = ? ORDER BY version`, id)
-	if err != nil {
-		return fmt.Errorf("store: sqlite: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			v    int64
-			line []byte
-		)
-		if err := rows.Scan(&v, &line); err != nil {
-			return fmt.Errorf("store: sqlite: %w", err)
-		}
-		if err := fn(uint64(v), line); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: sqlite: %w", err)
-	}
-	return nil
-}
-
 func (s *sqliteStore) stats() Stats {
 	return Stats{Commits: s.commits.Load(), Batched: s.batched.Load()}
 }
@@ -551,4 +372,8 @@ func (s *sqliteStore) close() error {
 		err = errors.Join(s.w.Close(), s.r.Close())
 	})
 	return err
+}
+
+func (q sqliteQueries) ids(ctx context.Context, query string, args []any) ([]string, error) {
+	return sqliteScan(ctx, q, query, args, scanIDs)
 }
