@@ -44,6 +44,12 @@ type paramsType struct {
 	members  []string // the minimal valid members, one per required key
 }
 
+// settleType is the paramsType of an outcome report, whose one required
+// member is its timestamp, key.
+func settleType(op string, decode func([]byte) (record.Report, error), key string) paramsType {
+	return paramsType{op: op, decode: decode, required: []string{key}, members: []string{`"` + key + `":` + tsInt}}
+}
+
 func (pt paramsType) minimal() string { return obj(pt.members...) }
 
 // with returns the minimal object plus extra members.
@@ -85,24 +91,12 @@ var (
 		required: []string{"attempt_id", "created", "initiated_at"},
 		members:  []string{`"attempt_id":"par_2"`, `"created":` + tsInt, `"initiated_at":` + tsInt},
 	}
-	failedType = paramsType{
-		op:       record.OpReportPaymentAttemptFailed,
-		decode:   unmarshalParams[record.ReportPaymentAttemptFailedParams],
-		required: []string{"failed_at"},
-		members:  []string{`"failed_at":` + tsInt},
-	}
-	guaranteedType = paramsType{
-		op:       record.OpReportPaymentAttemptGuaranteed,
-		decode:   unmarshalParams[record.ReportPaymentAttemptGuaranteedParams],
-		required: []string{"guaranteed_at"},
-		members:  []string{`"guaranteed_at":` + tsInt},
-	}
-	canceledType = paramsType{
-		op:       record.OpReportPaymentAttemptCanceled,
-		decode:   unmarshalParams[record.ReportPaymentAttemptCanceledParams],
-		required: []string{"canceled_at"},
-		members:  []string{`"canceled_at":` + tsInt},
-	}
+	failedType = settleType(record.OpReportPaymentAttemptFailed,
+		unmarshalParams[record.ReportPaymentAttemptFailedParams], "failed_at")
+	guaranteedType = settleType(record.OpReportPaymentAttemptGuaranteed,
+		unmarshalParams[record.ReportPaymentAttemptGuaranteedParams], "guaranteed_at")
+	canceledType = settleType(record.OpReportPaymentAttemptCanceled,
+		unmarshalParams[record.ReportPaymentAttemptCanceledParams], "canceled_at")
 	informationalType = paramsType{
 		op:     record.OpReportPaymentAttemptInformational,
 		decode: unmarshalParams[record.ReportPaymentAttemptInformationalParams],

@@ -428,11 +428,7 @@ func invalidSettle(
 func InvalidReportPaymentAttemptFailed(
 	r *record.Record, only ...Defect,
 ) *rapid.Generator[Invalid[record.ReportPaymentAttemptFailedParams]] {
-	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptFailedParams] {
-		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Fail, record.OpReportPaymentAttemptFailed, only)
-		p := record.ReportPaymentAttemptFailedParams{FailedAt: at, Metadata: md, ClearMetadata: clear}
-		return Invalid[record.ReportPaymentAttemptFailedParams]{Params: p, Defect: d, Want: want}
-	})
+	return invalidSettleParams(r, payrec.Fail, record.OpReportPaymentAttemptFailed, only, failedParams)
 }
 
 // InvalidReportPaymentAttemptGuaranteed is InvalidReportPaymentAttemptFailed
@@ -440,12 +436,7 @@ func InvalidReportPaymentAttemptFailed(
 func InvalidReportPaymentAttemptGuaranteed(
 	r *record.Record, only ...Defect,
 ) *rapid.Generator[Invalid[record.ReportPaymentAttemptGuaranteedParams]] {
-	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptGuaranteedParams] {
-		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Guarantee,
-			record.OpReportPaymentAttemptGuaranteed, only)
-		p := record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: at, Metadata: md, ClearMetadata: clear}
-		return Invalid[record.ReportPaymentAttemptGuaranteedParams]{Params: p, Defect: d, Want: want}
-	})
+	return invalidSettleParams(r, payrec.Guarantee, record.OpReportPaymentAttemptGuaranteed, only, guaranteedParams)
 }
 
 // InvalidReportPaymentAttemptCanceled is InvalidReportPaymentAttemptFailed
@@ -453,10 +444,17 @@ func InvalidReportPaymentAttemptGuaranteed(
 func InvalidReportPaymentAttemptCanceled(
 	r *record.Record, only ...Defect,
 ) *rapid.Generator[Invalid[record.ReportPaymentAttemptCanceledParams]] {
-	return rapid.Custom(func(t *rapid.T) Invalid[record.ReportPaymentAttemptCanceledParams] {
-		at, md, clear, d, want := invalidSettle(t, inspect(t, r), payrec.Cancel, record.OpReportPaymentAttemptCanceled, only)
-		p := record.ReportPaymentAttemptCanceledParams{CanceledAt: at, Metadata: md, ClearMetadata: clear}
-		return Invalid[record.ReportPaymentAttemptCanceledParams]{Params: p, Defect: d, Want: want}
+	return invalidSettleParams(r, payrec.Cancel, record.OpReportPaymentAttemptCanceled, only, canceledParams)
+}
+
+// invalidSettleParams draws the parameters of an outcome report (event e,
+// operation op) with one defect, made by build.
+func invalidSettleParams[P record.Report](
+	r *record.Record, e payrec.Event, op string, only []Defect, build settleBuilder[P],
+) *rapid.Generator[Invalid[P]] {
+	return rapid.Custom(func(t *rapid.T) Invalid[P] {
+		at, md, clear, d, want := invalidSettle(t, inspect(t, r), e, op, only)
+		return Invalid[P]{Params: build(at, md, clear), Defect: d, Want: want}
 	})
 }
 

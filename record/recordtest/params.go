@@ -135,34 +135,46 @@ func settleTime(t *rapid.T, v *view, label string) int64 {
 // and metadata that fits beside r's. r accepts them when its latest
 // attempt is pending.
 func ReportPaymentAttemptFailed(r *record.Record) *rapid.Generator[record.ReportPaymentAttemptFailedParams] {
-	return rapid.Custom(func(t *rapid.T) record.ReportPaymentAttemptFailedParams {
-		v := inspect(t, r)
-		p := record.ReportPaymentAttemptFailedParams{FailedAt: settleTime(t, v, "failed_at")}
-		p.Metadata, p.ClearMetadata = metadataUpdate(t, v.metadata)
-		return p
-	})
+	return settleParams(r, "failed_at", failedParams)
 }
 
 // ReportPaymentAttemptGuaranteed is ReportPaymentAttemptFailed for
 // guaranteed_at.
 func ReportPaymentAttemptGuaranteed(r *record.Record) *rapid.Generator[record.ReportPaymentAttemptGuaranteedParams] {
-	return rapid.Custom(func(t *rapid.T) record.ReportPaymentAttemptGuaranteedParams {
-		v := inspect(t, r)
-		p := record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: settleTime(t, v, "guaranteed_at")}
-		p.Metadata, p.ClearMetadata = metadataUpdate(t, v.metadata)
-		return p
-	})
+	return settleParams(r, "guaranteed_at", guaranteedParams)
 }
 
 // ReportPaymentAttemptCanceled is ReportPaymentAttemptFailed for
 // canceled_at.
 func ReportPaymentAttemptCanceled(r *record.Record) *rapid.Generator[record.ReportPaymentAttemptCanceledParams] {
-	return rapid.Custom(func(t *rapid.T) record.ReportPaymentAttemptCanceledParams {
+	return settleParams(r, "canceled_at", canceledParams)
+}
+
+// settleParams draws the parameters of an outcome report whose timestamp is
+// named key, made by build.
+func settleParams[P any](r *record.Record, key string, build settleBuilder[P]) *rapid.Generator[P] {
+	return rapid.Custom(func(t *rapid.T) P {
 		v := inspect(t, r)
-		p := record.ReportPaymentAttemptCanceledParams{CanceledAt: settleTime(t, v, "canceled_at")}
-		p.Metadata, p.ClearMetadata = metadataUpdate(t, v.metadata)
-		return p
+		at := settleTime(t, v, key)
+		md, clear := metadataUpdate(t, v.metadata)
+		return build(at, md, clear)
 	})
+}
+
+// settleBuilder makes the parameters of an outcome report from its time and
+// metadata: the three outcome reports differ only in their time's name.
+type settleBuilder[P any] func(at int64, md map[string]string, clear bool) P
+
+func failedParams(at int64, md map[string]string, clear bool) record.ReportPaymentAttemptFailedParams {
+	return record.ReportPaymentAttemptFailedParams{FailedAt: at, Metadata: md, ClearMetadata: clear}
+}
+
+func guaranteedParams(at int64, md map[string]string, clear bool) record.ReportPaymentAttemptGuaranteedParams {
+	return record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: at, Metadata: md, ClearMetadata: clear}
+}
+
+func canceledParams(at int64, md map[string]string, clear bool) record.ReportPaymentAttemptCanceledParams {
+	return record.ReportPaymentAttemptCanceledParams{CanceledAt: at, Metadata: md, ClearMetadata: clear}
 }
 
 // ReportPaymentAttemptInformational draws an informational report for r:
