@@ -75,9 +75,15 @@ type postgresStore struct {
 	wg        sync.WaitGroup
 	once      sync.Once
 	conflicts atomic.Uint64
-	commits   atomic.Uint64
-	batched   atomic.Uint64
-	pruned    atomic.Int64 // Unix ms of the last pruning
+
+	// Records whose writes lost a race lately, when: another process
+	// writes them too, so their cached copies are read before use rather
+	// than trusted.
+	mu          sync.Mutex
+	contendedAt map[string]time.Time
+	commits     atomic.Uint64
+	batched     atomic.Uint64
+	pruned      atomic.Int64 // Unix ms of the last pruning
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
@@ -113,7 +119,7 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 		pool.Close()
 		return nil, err
 	}
-	s := &postgresStore{pool: pool, cache: newCache(cfg.cacheSize), seed: maphash.MakeSeed()}
+	s := &postgresStore{pool: pool, cache: newCache(cfg.cacheSize), seed: maphash.MakeSeed(), contendedAt: map[string]time.Time{}}
 	s.sqlReader = sqlReader{q: pgQueries{pool}, cache: s.cache, ph: func(n int) string { return fmt.Sprintf("$%d", n) }}
 	for i := range s.in {
 		s.in[i] = newBatcher()
@@ -205,6 +211,28 @@ func retryable(err error) bool {
 // happened: the connection failed after the batch was sent.
 var errOutcomeUnknown = errors.New("store: postgres: the connection failed while committing; the outcome is unknown")
 
+// contendedFor is how long a record that lost a race is read before use.
+const contendedFor = 10 * time.Second
+
+func (s *postgresStore) contend(batch []*pending) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.contendedAt) > 10000 {
+		clear(s.contendedAt) // forgetting only costs a lost race
+	}
+	for _, p := range batch {
+		s.contendedAt[p.req.id] = now
+	}
+}
+
+func (s *postgresStore) contended(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.contendedAt[id]
+	return ok && time.Since(at) < contendedFor
+}
+
 // undone reports whether a failed batch certainly stored nothing.
 func undone(err error) bool { return !errors.Is(err, errOutcomeUnknown) }
 
@@ -241,6 +269,7 @@ func (s *postgresStore) commitRetrying(batch []*pending) {
 			return
 		}
 		s.conflicts.Add(1)
+		s.contend(batch)
 		if try >= 3 && len(batch) > 1 {
 			for _, p := range batch {
 				s.commitRetrying([]*pending{p})
@@ -274,7 +303,7 @@ func (s *postgresStore) commit(batch []*pending, verify bool) error {
 	if !verify {
 		// Trust the cache: a stale record makes the write fail (its
 		// version is taken), and the batch is then decided again, read.
-		l.trust = func(uint64) bool { return true }
+		l.trust = func(id string, _ uint64) bool { return !s.contended(id) }
 	}
 	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {

@@ -88,9 +88,9 @@ func (c *cache) put(r *record.Record, epoch uint64) {
 type loader struct {
 	q queries
 	c *cache
-	// trust says whether a cached record of an epoch may be used without
-	// asking the database; nil trusts none.
-	trust func(epoch uint64) bool
+	// trust says whether the cached record id of an epoch may be used
+	// without asking the database; nil trusts none.
+	trust func(id string, epoch uint64) bool
 	// epoch is what the records read are marked with.
 	epoch uint64
 	// private leaves the records it reads out of the cache, for the
@@ -110,7 +110,7 @@ func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record
 	recs = make(map[string]*record.Record, len(ids))
 	for _, id := range ids {
 		e := l.c.entry(id)
-		if e.rec != nil && l.trust != nil && l.trust(e.epoch) {
+		if e.rec != nil && l.trust != nil && l.trust(id, e.epoch) {
 			recs[id] = e.rec
 			if trusted == nil {
 				trusted = map[string]bool{}

@@ -208,7 +208,7 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 	}
 	epoch := s.epoch
 	q := sqliteQueries{tx}
-	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(e uint64) bool { return e == epoch }}
+	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(_ string, e uint64) bool { return e == epoch }}
 	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {
 		return err
