@@ -55,7 +55,8 @@
 // shows that no other connection has written; the PostgreSQL writers
 // decide on the cached record and let the (record_id, version) key reject
 // a stale decision, which is then made again on fresh data (Stats counts
-// those retries). There are no snapshots: a record that is not cached is
+// those retries); a record that lost such a race is read before use for
+// the next ten seconds, since another process is writing it too. There are no snapshots: a record that is not cached is
 // rebuilt from its whole log once.
 //
 // # Schema
