@@ -347,6 +347,22 @@ func newPropMachine(t *rapid.T, steps *int) *propMachine {
 // four) or parameters with one defect.
 func propValid(t *rapid.T) bool { return rapid.IntRange(0, 3).Draw(t, "valid") != 0 }
 
+// propReport draws a report from valid, or (one time in four) one with a
+// defect from invalid, and steps with what predict says of it: for a report
+// with a defect, predict speaks only when the defect is a conflict.
+func propReport[P record.Report](
+	pm *propMachine, t *rapid.T, valid *rapid.Generator[P], invalid *rapid.Generator[recordtest.Invalid[P]],
+	predict func(P) propExpect,
+) {
+	if propValid(t) {
+		p := valid.Draw(t, "params")
+		pm.step(t, p, predict(p), nil)
+		return
+	}
+	inv := invalid.Draw(t, "invalid")
+	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect { return predict(inv.Params) }), inv.Want)
+}
+
 func (pm *propMachine) reportPayment(t *rapid.T) {
 	exists := func(p record.ReportPaymentParams) propExpect {
 		if propSame(pm.m.created, p) {
@@ -387,59 +403,37 @@ func (pm *propMachine) reportPaymentAttempt(t *rapid.T) {
 			return
 		}
 	}
-	if propValid(t) {
-		p := recordtest.ReportPaymentAttempt(pm.r).Draw(t, "params")
-		pm.step(t, p, pm.m.predictAttempt(p), nil)
-		return
-	}
-	inv := recordtest.InvalidReportPaymentAttempt(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect { return pm.m.predictAttempt(inv.Params) }), inv.Want)
+	propReport(pm, t, recordtest.ReportPaymentAttempt(pm.r), recordtest.InvalidReportPaymentAttempt(pm.r),
+		pm.m.predictAttempt)
 }
 
 func (pm *propMachine) reportFailed(t *rapid.T) {
-	if propValid(t) {
-		p := recordtest.ReportPaymentAttemptFailed(pm.r).Draw(t, "params")
-		pm.step(t, p, pm.m.predictSettle(payrec.Fail, p.FailedAt), nil)
-		return
-	}
-	inv := recordtest.InvalidReportPaymentAttemptFailed(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect {
-		return pm.m.predictSettle(payrec.Fail, inv.Params.FailedAt)
-	}), inv.Want)
+	propReport(pm, t, recordtest.ReportPaymentAttemptFailed(pm.r), recordtest.InvalidReportPaymentAttemptFailed(pm.r),
+		func(p record.ReportPaymentAttemptFailedParams) propExpect {
+			return pm.m.predictSettle(payrec.Fail, p.FailedAt)
+		})
 }
 
 func (pm *propMachine) reportGuaranteed(t *rapid.T) {
-	if propValid(t) {
-		p := recordtest.ReportPaymentAttemptGuaranteed(pm.r).Draw(t, "params")
-		pm.step(t, p, pm.m.predictSettle(payrec.Guarantee, p.GuaranteedAt), nil)
-		return
-	}
-	inv := recordtest.InvalidReportPaymentAttemptGuaranteed(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect {
-		return pm.m.predictSettle(payrec.Guarantee, inv.Params.GuaranteedAt)
-	}), inv.Want)
+	propReport(pm, t, recordtest.ReportPaymentAttemptGuaranteed(pm.r),
+		recordtest.InvalidReportPaymentAttemptGuaranteed(pm.r),
+		func(p record.ReportPaymentAttemptGuaranteedParams) propExpect {
+			return pm.m.predictSettle(payrec.Guarantee, p.GuaranteedAt)
+		})
 }
 
 func (pm *propMachine) reportCanceled(t *rapid.T) {
-	if propValid(t) {
-		p := recordtest.ReportPaymentAttemptCanceled(pm.r).Draw(t, "params")
-		pm.step(t, p, pm.m.predictSettle(payrec.Cancel, p.CanceledAt), nil)
-		return
-	}
-	inv := recordtest.InvalidReportPaymentAttemptCanceled(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect {
-		return pm.m.predictSettle(payrec.Cancel, inv.Params.CanceledAt)
-	}), inv.Want)
+	propReport(pm, t, recordtest.ReportPaymentAttemptCanceled(pm.r), recordtest.InvalidReportPaymentAttemptCanceled(pm.r),
+		func(p record.ReportPaymentAttemptCanceledParams) propExpect {
+			return pm.m.predictSettle(payrec.Cancel, p.CanceledAt)
+		})
 }
 
 func (pm *propMachine) reportInformational(t *rapid.T) {
-	if propValid(t) {
-		p := recordtest.ReportPaymentAttemptInformational(pm.r).Draw(t, "params")
-		pm.step(t, p, propExpect{accept: true}, nil) // informational reports fit every state
-		return
-	}
-	inv := recordtest.InvalidReportPaymentAttemptInformational(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect { return propExpect{accept: true} }), inv.Want)
+	// Informational reports fit every state.
+	propReport(pm, t, recordtest.ReportPaymentAttemptInformational(pm.r),
+		recordtest.InvalidReportPaymentAttemptInformational(pm.r),
+		func(record.ReportPaymentAttemptInformationalParams) propExpect { return propExpect{accept: true} })
 }
 
 func (pm *propMachine) reportRefund(t *rapid.T) {
@@ -451,13 +445,7 @@ func (pm *propMachine) reportRefund(t *rapid.T) {
 		pm.step(t, p, pm.m.predictRefund(p), nil)
 		return
 	}
-	if propValid(t) {
-		p := recordtest.ReportRefund(pm.r).Draw(t, "params")
-		pm.step(t, p, pm.m.predictRefund(p), nil)
-		return
-	}
-	inv := recordtest.InvalidReportRefund(pm.r).Draw(t, "invalid")
-	pm.step(t, inv.Params, propPredictInvalid(inv.Defect, func() propExpect { return pm.m.predictRefund(inv.Params) }), inv.Want)
+	propReport(pm, t, recordtest.ReportRefund(pm.r), recordtest.InvalidReportRefund(pm.r), pm.m.predictRefund)
 }
 
 // step applies rep — through Apply or the operation's own method — and
