@@ -33,98 +33,19 @@ func stateConflict(sentinel error, contains ...string) rejection {
 
 func TestReportPayment(t *testing.T) {
 	longID := strings.Repeat("a", 255)
-	tests := []struct {
+	type reportPaymentCase struct {
 		name   string
 		edit   func(p *record.ReportPaymentParams)
 		want   *rejection
 		state  payrec.State
 		amount amounts // checked when accepted
-	}{
+	}
+	tests := []reportPaymentCase{
 		{
 			name:   "no outcome is pending",
 			edit:   func(*record.ReportPaymentParams) {},
 			state:  payrec.Pending,
 			amount: amounts{Requested: 1000},
-		},
-		{
-			name: "outcome guaranteed with guaranteed_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Guaranteed.GuaranteedAt = record.OutcomeGuaranteed, fixtureSettledAt
-			},
-			state:  payrec.Guaranteed,
-			amount: amounts{Requested: 1000, Guaranteed: 1000},
-		},
-		{
-			name: "outcome failed with failed_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Failed.FailedAt = record.OutcomeFailed, fixtureSettledAt
-			},
-			state:  payrec.Failed,
-			amount: amounts{Requested: 1000, Failed: 1000},
-		},
-		{
-			name: "guaranteed_at equal to initiated_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Guaranteed.GuaranteedAt = record.OutcomeGuaranteed, fixtureT0
-			},
-			state:  payrec.Guaranteed,
-			amount: amounts{Requested: 1000, Guaranteed: 1000},
-		},
-		{
-			name: "guaranteed_at one second before initiated_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Guaranteed.GuaranteedAt = record.OutcomeGuaranteed, fixtureT0-1
-			},
-			want: ptr(paramRejection("guaranteed[guaranteed_at]", "")),
-		},
-		{
-			name: "failed_at equal to initiated_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Failed.FailedAt = record.OutcomeFailed, fixtureT0
-			},
-			state:  payrec.Failed,
-			amount: amounts{Requested: 1000, Failed: 1000},
-		},
-		{
-			name: "failed_at one second before initiated_at",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Failed.FailedAt = record.OutcomeFailed, fixtureT0-1
-			},
-			want: ptr(paramRejection("failed[failed_at]", "")),
-		},
-		{
-			name: "outcome guaranteed without its hash",
-			edit: func(p *record.ReportPaymentParams) { p.Outcome = record.OutcomeGuaranteed },
-			want: ptr(paramRejection("guaranteed[guaranteed_at]", payrec.CodeParameterMissing)),
-		},
-		{
-			name: "outcome failed without its hash",
-			edit: func(p *record.ReportPaymentParams) { p.Outcome = record.OutcomeFailed },
-			want: ptr(paramRejection("failed[failed_at]", payrec.CodeParameterMissing)),
-		},
-		{
-			name: "guaranteed hash without outcome",
-			edit: func(p *record.ReportPaymentParams) { p.Guaranteed.GuaranteedAt = fixtureSettledAt },
-			want: ptr(paramRejection("guaranteed", "")),
-		},
-		{
-			name: "failed hash without outcome",
-			edit: func(p *record.ReportPaymentParams) { p.Failed.FailedAt = fixtureSettledAt },
-			want: ptr(paramRejection("failed", "")),
-		},
-		{
-			name: "outcome guaranteed with the failed hash",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Failed.FailedAt = record.OutcomeGuaranteed, fixtureSettledAt
-			},
-			want: ptr(paramRejection("failed", "")),
-		},
-		{
-			name: "outcome failed with the guaranteed hash",
-			edit: func(p *record.ReportPaymentParams) {
-				p.Outcome, p.Guaranteed.GuaranteedAt = record.OutcomeFailed, fixtureSettledAt
-			},
-			want: ptr(paramRejection("guaranteed", "")),
 		},
 		{
 			name: "outcome out of range",
@@ -268,6 +189,42 @@ func TestReportPayment(t *testing.T) {
 			},
 			want: ptr(paramRejection("metadata", payrec.CodeParametersExclusive)),
 		},
+	}
+	// The two outcomes follow the same rules, each with its own hash.
+	type outcome struct {
+		name    string // also the hash's name; its member is name + "_at"
+		outcome record.Outcome
+		at      func(p *record.ReportPaymentParams) *int64
+		state   payrec.State
+		amount  amounts
+	}
+	guaranteed := outcome{"guaranteed", record.OutcomeGuaranteed,
+		func(p *record.ReportPaymentParams) *int64 { return &p.Guaranteed.GuaranteedAt },
+		payrec.Guaranteed, amounts{Requested: 1000, Guaranteed: 1000}}
+	failed := outcome{"failed", record.OutcomeFailed,
+		func(p *record.ReportPaymentParams) *int64 { return &p.Failed.FailedAt },
+		payrec.Failed, amounts{Requested: 1000, Failed: 1000}}
+	// report sets the outcome to o and the hash of h to at (0: no hash).
+	report := func(o record.Outcome, h outcome, at int64) func(*record.ReportPaymentParams) {
+		return func(p *record.ReportPaymentParams) { p.Outcome, *h.at(p) = o, at }
+	}
+	for _, pair := range [][2]outcome{{guaranteed, failed}, {failed, guaranteed}} {
+		o, other := pair[0], pair[1]
+		member := o.name + "[" + o.name + "_at]"
+		tests = append(tests,
+			reportPaymentCase{name: "outcome " + o.name + " with " + o.name + "_at",
+				edit: report(o.outcome, o, fixtureSettledAt), state: o.state, amount: o.amount},
+			reportPaymentCase{name: o.name + "_at equal to initiated_at",
+				edit: report(o.outcome, o, fixtureT0), state: o.state, amount: o.amount},
+			reportPaymentCase{name: o.name + "_at one second before initiated_at",
+				edit: report(o.outcome, o, fixtureT0-1), want: ptr(paramRejection(member, ""))},
+			reportPaymentCase{name: "outcome " + o.name + " without its hash",
+				edit: report(o.outcome, o, 0), want: ptr(paramRejection(member, payrec.CodeParameterMissing))},
+			reportPaymentCase{name: o.name + " hash without outcome",
+				edit: report(0, o, fixtureSettledAt), want: ptr(paramRejection(o.name, ""))},
+			reportPaymentCase{name: "outcome " + o.name + " with the " + other.name + " hash",
+				edit: report(o.outcome, other, fixtureSettledAt), want: ptr(paramRejection(other.name, ""))},
+		)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
