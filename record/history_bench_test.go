@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/payrec/payrec/attempt"
-	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
 
@@ -33,14 +32,7 @@ func BenchmarkHistory(b *testing.B) {
 	for _, n := range []int{1, 10_000} {
 		b.Run("refunds="+strconv.Itoa(n), func(b *testing.B) {
 			tmpl := guaranteedWithRefunds(b, n)
-			one := money.New(1, money.MustParseCurrency("usd"))
-			params := make([]record.ReportRefundParams, batch)
-			for i := range params {
-				params[i] = record.ReportRefundParams{
-					Amount:           one,
-					ProcessorDetails: record.RefundProcessorDetails{RefundReference: "new_" + strconv.Itoa(i)},
-				}
-			}
+			params := centRefunds(batch)
 			benchBatches(b, tmpl, batch, func(r *record.Record, i int) error {
 				return r.ReportRefund(params[i])
 			})
