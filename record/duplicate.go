@@ -78,12 +78,26 @@ func createdDetailsOf(a *attempt.Attempt, kept *replacedDetails, latest bool) cr
 
 // createdBy returns the report_payment that created r, metadata aside.
 func (r *Record) createdBy() ReportPaymentParams {
-	a := &r.attempts[0]
-	o := createdDetailsOf(a, r.replaced, false)
+	return r.reportOf(&r.attempts[0], r.firstSettled, false)
+}
+
+// latestCreatedBy returns the report_payment_attempt that created r's
+// latest attempt, metadata aside; r has more than one attempt.
+func (r *Record) latestCreatedBy() ReportPaymentAttemptParams {
+	p := r.reportOf(r.latest(), r.latestSettled, true)
+	return p.attemptParams()
+}
+
+// reportOf returns the report_payment that would have created attempt a of
+// r (the first, or the latest), metadata aside, with its outcome when it
+// was reported settled. An attempt is created when its report is, so its
+// Created is the report's.
+func (r *Record) reportOf(a *attempt.Attempt, settled, latest bool) ReportPaymentParams {
+	o := createdDetailsOf(a, r.replaced, latest)
 	p := ReportPaymentParams{
 		ID:                   r.id,
 		AttemptID:            a.ID(),
-		Created:              r.created,
+		Created:              a.Created(),
 		Livemode:             r.livemode,
 		AmountRequested:      a.Requested(),
 		InitiatedAt:          a.InitiatedAt(),
@@ -94,26 +108,7 @@ func (r *Record) createdBy() ReportPaymentParams {
 		ShippingDetails:      o.shipping,
 		Description:          a.Description(),
 	}
-	if r.firstSettled {
-		p.Outcome, p.Guaranteed, p.Failed = outcomeOf(a)
-	}
-	return p
-}
-
-// latestCreatedBy returns the report_payment_attempt that created r's
-// latest attempt, metadata aside; r has more than one attempt.
-func (r *Record) latestCreatedBy() ReportPaymentAttemptParams {
-	a := r.latest()
-	o := createdDetailsOf(a, r.replaced, true)
-	p := ReportPaymentAttemptParams{
-		AttemptID:            a.ID(),
-		Created:              a.Created(),
-		InitiatedAt:          a.InitiatedAt(),
-		PaymentMethodDetails: a.PaymentMethodDetails(),
-		ShippingDetails:      o.shipping,
-		Description:          a.Description(),
-	}
-	if r.latestSettled {
+	if settled {
 		p.Outcome, p.Guaranteed, p.Failed = outcomeOf(a)
 	}
 	return p
