@@ -49,7 +49,7 @@ func (a Address) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes a as Stripe's address hash.
-func (a Address) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
+func (a Address) MarshalJSON() ([]byte, error) { return encoded(a.AppendJSON(nil), "address") }
 
 // UnmarshalJSON decodes Stripe's address hash strictly.
 func (a *Address) UnmarshalJSON(data []byte) error { return a.decode(data, wire.Root(pkg)) }
@@ -97,7 +97,9 @@ func (d BillingDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's billing_details hash, or null when zero.
-func (d BillingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d BillingDetails) MarshalJSON() ([]byte, error) {
+	return encoded(d.AppendJSON(nil), "billing_details")
+}
 
 // UnmarshalJSON decodes Stripe's billing_details hash strictly.
 func (d *BillingDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
@@ -145,7 +147,7 @@ func (d CustomDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's custom payment method hash.
-func (d CustomDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d CustomDetails) MarshalJSON() ([]byte, error) { return encoded(d.AppendJSON(nil), "custom") }
 
 // UnmarshalJSON decodes Stripe's custom payment method hash strictly.
 func (d *CustomDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
@@ -267,7 +269,9 @@ func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's payment_method_details hash.
-func (d PaymentMethodDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d PaymentMethodDetails) MarshalJSON() ([]byte, error) {
+	return encoded(d.AppendJSON(nil), "payment_method_details")
+}
 
 // UnmarshalJSON decodes Stripe's payment_method_details hash strictly.
 func (d *PaymentMethodDetails) UnmarshalJSON(data []byte) error {
@@ -346,7 +350,9 @@ func (d ShippingDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's shipping_details hash, or null when zero.
-func (d ShippingDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d ShippingDetails) MarshalJSON() ([]byte, error) {
+	return encoded(d.AppendJSON(nil), "shipping_details")
+}
 
 // UnmarshalJSON decodes Stripe's shipping_details hash strictly.
 func (d *ShippingDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
@@ -397,7 +403,9 @@ func (d CustomerDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's customer_details hash, or null when zero.
-func (d CustomerDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d CustomerDetails) MarshalJSON() ([]byte, error) {
+	return encoded(d.AppendJSON(nil), "customer_details")
+}
 
 // UnmarshalJSON decodes Stripe's customer_details hash strictly.
 func (d *CustomerDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }
@@ -452,7 +460,9 @@ func (d ProcessorDetails) AppendJSON(b []byte) []byte {
 }
 
 // MarshalJSON encodes d as Stripe's processor_details hash.
-func (d ProcessorDetails) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+func (d ProcessorDetails) MarshalJSON() ([]byte, error) {
+	return encoded(d.AppendJSON(nil), "processor_details")
+}
 
 // UnmarshalJSON decodes Stripe's processor_details hash strictly.
 func (d *ProcessorDetails) UnmarshalJSON(data []byte) error { return d.decode(data, wire.Root(pkg)) }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -362,6 +363,7 @@ func TestDetailStringsEscapeLikeEncodingJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			q, err := json.Marshal(tc.s)
 			require.NoError(t, err)
+			valid := utf8.ValidString(tc.s)
 			values := []json.Marshaler{
 				attempt.Address{Line1: tc.s},
 				attempt.BillingDetails{Phone: tc.s},
@@ -373,6 +375,15 @@ func TestDetailStringsEscapeLikeEncodingJSON(t *testing.T) {
 			}
 			for _, v := range values {
 				got, err := v.MarshalJSON()
+				if !valid { // JSON cannot carry it: refused, not written as U+FFFD
+					var pe *payrec.Error
+					require.ErrorAs(t, err, &pe, "%T", v)
+					assert.Equal(t, payrec.CodeInvalidCharacters, pe.Code, "%T", v)
+					assert.ErrorIs(t, err, payrec.ErrInvalidParameter, "%T", v)
+					_, err = json.Marshal(v)
+					assert.ErrorIs(t, err, payrec.ErrInvalidParameter, "%T: json.Marshal", v)
+					continue
+				}
 				require.NoError(t, err)
 				assert.Contains(t, string(got), ":"+string(q), "%T", v)
 				std, err := json.Marshal(v)

@@ -80,3 +80,10 @@ func (a *Attempt) appendAmounts(b []byte) []byte {
 	b = append(b, `,"amount_requested":`...)
 	return wire.AppendAmount(b, a.requested)
 }
+
+// encoded returns b, the JSON of the details hash param, or an
+// invalid_characters error when a string in it is not UTF-8: JSON cannot
+// carry it, and writing U+FFFD instead would be another value.
+func encoded(b []byte, param string) ([]byte, error) {
+	return wire.Encoded(b, wire.At(pkg, param), nil)
+}

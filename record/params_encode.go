@@ -56,7 +56,7 @@ func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
 	b = appendOutcome(b, p.Outcome, p.Guaranteed, p.Failed)
 	b = appendStringParam(b, "description", p.Description)
 	b = appendMetadataParam(b, p.Metadata, p.ClearMetadata)
-	return append(b, '}'), nil
+	return wire.Encoded(append(b, '}'), root, new(ReportPaymentParams).decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt's parameters: report_payment's
@@ -67,27 +67,27 @@ func (p ReportPaymentAttemptParams) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON encodes p as report_payment_attempt_failed's parameters.
 func (p ReportPaymentAttemptFailedParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("failed_at", p.FailedAt, p.Metadata, p.ClearMetadata)
+	return appendSettle("failed_at", p.FailedAt, p.Metadata, p.ClearMetadata, new(ReportPaymentAttemptFailedParams).decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_guaranteed's parameters.
 func (p ReportPaymentAttemptGuaranteedParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("guaranteed_at", p.GuaranteedAt, p.Metadata, p.ClearMetadata)
+	return appendSettle("guaranteed_at", p.GuaranteedAt, p.Metadata, p.ClearMetadata, new(ReportPaymentAttemptGuaranteedParams).decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_canceled's parameters.
 func (p ReportPaymentAttemptCanceledParams) MarshalJSON() ([]byte, error) {
-	return appendSettle("canceled_at", p.CanceledAt, p.Metadata, p.ClearMetadata)
+	return appendSettle("canceled_at", p.CanceledAt, p.Metadata, p.ClearMetadata, new(ReportPaymentAttemptCanceledParams).decode)
 }
 
-func appendSettle(key string, at int64, md map[string]string, clear bool) ([]byte, error) {
+func appendSettle(key string, at int64, md map[string]string, clear bool, decode func([]byte, wire.Path) error) ([]byte, error) {
 	if err := encodable(0, 0, md, clear); err != nil {
 		return nil, err
 	}
 	b := []byte{'{'}
 	b = appendIntParam(b, key, at)
 	b = appendMetadataParam(b, md, clear)
-	return append(b, '}'), nil
+	return wire.Encoded(append(b, '}'), root, decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_informational's
@@ -118,7 +118,7 @@ func (p ReportPaymentAttemptInformationalParams) MarshalJSON() ([]byte, error) {
 		b = appendStringParam(b, "description", p.Description)
 	}
 	b = appendMetadataParam(b, p.Metadata, p.ClearMetadata)
-	return append(b, '}'), nil
+	return wire.Encoded(append(b, '}'), root, new(ReportPaymentAttemptInformationalParams).decode)
 }
 
 // MarshalJSON encodes p as report_refund's parameters, with
@@ -146,7 +146,7 @@ func (p ReportRefundParams) MarshalJSON() ([]byte, error) {
 		b = append(wire.AppendInt(b, p.Refunded.RefundedAt), '}')
 	}
 	b = appendMetadataParam(b, p.Metadata, p.ClearMetadata)
-	return append(b, '}'), nil
+	return wire.Encoded(append(b, '}'), root, new(ReportRefundParams).decode)
 }
 
 func appendStringParam(b []byte, key, v string) []byte {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/internal/wire"
@@ -256,6 +257,9 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	params, err := rep.(json.Marshaler).MarshalJSON()
 	if err != nil {
 		return nil, err
+	}
+	if !utf8.ValidString(e.ID) {
+		return nil, wire.CheckText(e.ID, wire.Document(pkg, "the log line").Key("id"))
 	}
 	b := append(make([]byte, 0, len(params)+64), `{"op":`...)
 	b = wire.AppendString(b, rep.Op())

@@ -2,34 +2,83 @@ package wire
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // FuzzAppendString: AppendString writes exactly what json.Marshal writes for
-// the same string, whatever its bytes.
+// the same string when it is UTF-8 text. Bytes that are not UTF-8 are
+// copied, not turned into U+FFFD as json.Marshal does, so that the output is
+// not UTF-8 and the string's decoder refuses it (Encoded relies on that);
+// read leniently, it is still the string json.Marshal wrote.
 func FuzzAppendString(f *testing.F) {
 	f.Add("computer software")   // plain ASCII: the fast path
 	f.Add("Zürich 日本 💳")         // valid multi-byte UTF-8: also the fast path
 	f.Add("<b>&amp;</b>")        // HTML-significant characters are escaped
 	f.Add("a\u2028b\u2029c")     // line separators are escaped
 	f.Add("tab\tnl\nnul\x00")    // control characters
-	f.Add("bad\xffbyte\xc3")     // invalid UTF-8 becomes U+FFFD
+	f.Add("bad\xffbyte\xc3")     // invalid UTF-8 is copied
+	f.Add("<\xff>\n\xe2\x80")    // invalid UTF-8 between characters to escape
 	f.Add(`quote " backslash \`) // the two characters JSON always escapes
 	f.Fuzz(func(t *testing.T, s string) {
 		want, err := json.Marshal(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := AppendString(nil, s); string(got) != string(want) {
-			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		got := AppendString(nil, s)
+		if utf8.ValidString(s) {
+			if string(got) != string(want) {
+				t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+			}
+			return
+		}
+		if utf8.Valid(got) || !json.Valid(got) {
+			t.Fatalf("AppendString(%q) = %q: want valid JSON that is not UTF-8", s, got)
+		}
+		if _, err := jsonscan.Unquote(got); !errors.Is(err, jsonscan.ErrInvalidUTF8) {
+			t.Fatalf("AppendString(%q) = %q: Unquote says %v, want ErrInvalidUTF8", s, got, err)
+		}
+		var lenient, std string
+		require.NoError(t, json.Unmarshal(got, &lenient))
+		require.NoError(t, json.Unmarshal(want, &std))
+		if lenient != std {
+			t.Fatalf("AppendString(%q) = %q reads as %q, json.Marshal's as %q", s, got, lenient, std)
 		}
 	})
+}
+
+// TestEncoded: a document that is UTF-8 is returned as it is; one that is
+// not is refused with its decoder's invalid_characters error, or one naming
+// the path when the decoder has none.
+func TestEncoded(t *testing.T) {
+	p := At("pkg", "custom")
+	b, err := Encoded([]byte(`{"a":"x"}`), p, nil)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":"x"}`, string(b))
+
+	bad := AppendString([]byte(`{"display_name":`), "x\xff")
+	_, err = Encoded(bad, p, nil)
+	var pe *payrec.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, [3]string{payrec.CodeInvalidCharacters, "custom", "Invalid string: text in custom is not UTF-8."},
+		[3]string{pe.Code, pe.Param, pe.Message})
+	assert.ErrorIs(t, err, payrec.ErrInvalidParameter)
+
+	decode := func(b []byte, p Path) error {
+		return Object(b, p, func(_ string, v []byte, q Path) error { _, err := String(v, q, MaxString); return err })
+	}
+	_, err = Encoded(append(bad, '}'), p, decode)
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, [3]string{payrec.CodeInvalidCharacters, "custom[display_name]",
+		"Invalid string: custom[display_name] holds bytes that are not UTF-8 text."}, [3]string{pe.Code, pe.Param, pe.Message})
 }
 
 // FuzzObject: Object never panics, accepts only valid JSON objects, and
