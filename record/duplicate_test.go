@@ -19,7 +19,7 @@ import (
 func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 	// withRetry returns a record whose latest attempt was created by p, a
 	// retry after the fixture's failed first attempt.
-	withRetry := func(t *testing.T, p record.ReportPaymentAttemptParams) *record.Record {
+	withRetry := func(t testing.TB, p record.ReportPaymentAttemptParams) *record.Record {
 		r := fixtureInState(t, payrec.Failed)
 		require.NoError(t, r.ReportPaymentAttempt(p))
 		return r
@@ -30,7 +30,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 	failedRetry.Metadata = map[string]string{"trace": "t1"}
 	shipped := secondAttempt()
 	shipped.ShippingDetails = attempt.ShippingDetails{Name: "Ada"}
-	refunded := func(t *testing.T) *record.Record {
+	refunded := func(t testing.TB) *record.Record {
 		r := fixtureInState(t, payrec.Guaranteed)
 		p := refund("re_1", usdCents(300))
 		p.Refunded.RefundedAt = fixtureSettledAt + 10
@@ -70,13 +70,13 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		record func(t *testing.T) *record.Record
+		record func(t testing.TB) *record.Record
 		report record.Report
 		want   rejection
 	}{
 		{
 			name:   "report_payment_attempt repeated, other metadata",
-			record: func(t *testing.T) *record.Record { return withRetry(t, failedRetry) },
+			record: func(t testing.TB) *record.Record { return withRetry(t, failedRetry) },
 			report: func() record.Report {
 				p := failedRetry
 				p.Metadata = map[string]string{"trace": "t2"}
@@ -86,7 +86,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt with the same attempt_id and initiated_at but another outcome",
-			record: func(t *testing.T) *record.Record { return withRetry(t, failedRetry) },
+			record: func(t testing.TB) *record.Record { return withRetry(t, failedRetry) },
 			report: func() record.Report {
 				p := failedRetry
 				p.Outcome, p.Failed = record.OutcomeGuaranteed, record.FailedParams{}
@@ -97,7 +97,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt without the outcome the first one gave",
-			record: func(t *testing.T) *record.Record { return withRetry(t, failedRetry) },
+			record: func(t testing.TB) *record.Record { return withRetry(t, failedRetry) },
 			report: func() record.Report {
 				p := failedRetry
 				p.Outcome, p.Failed = 0, record.FailedParams{}
@@ -107,7 +107,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt with another payment method",
-			record: func(t *testing.T) *record.Record { return withRetry(t, secondAttempt()) },
+			record: func(t testing.TB) *record.Record { return withRetry(t, secondAttempt()) },
 			report: func() record.Report {
 				p := secondAttempt()
 				p.PaymentMethodDetails.Custom.DisplayName = "thirdpay"
@@ -117,7 +117,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name: "report_payment_attempt repeated after an informational report replaced its shipping",
-			record: func(t *testing.T) *record.Record {
+			record: func(t testing.TB) *record.Record {
 				r := withRetry(t, shipped)
 				require.NoError(t, r.ReportPaymentAttemptInformational(record.ReportPaymentAttemptInformationalParams{
 					ShippingDetails: attempt.ShippingDetails{Name: "Grace"},
@@ -129,7 +129,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name: "report_payment_attempt repeated after the attempt failed",
-			record: func(t *testing.T) *record.Record {
+			record: func(t testing.TB) *record.Record {
 				r := withRetry(t, secondAttempt())
 				require.NoError(t, r.ReportPaymentAttemptFailed(record.ReportPaymentAttemptFailedParams{FailedAt: fixtureT0 + 300}))
 				return r
@@ -139,7 +139,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt reusing the first attempt's ID",
-			record: func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Failed) },
+			record: inState(payrec.Failed),
 			report: func() record.Report {
 				p := secondAttempt()
 				p.AttemptID, p.Created, p.InitiatedAt = fixtureAttemptID, fixtureT0, fixtureT0
@@ -149,7 +149,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment repeated, other metadata",
-			record: func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Guaranteed) },
+			record: inState(payrec.Guaranteed),
 			report: func() record.Report {
 				p := fixturePayment()
 				p.Metadata = map[string]string{"trace": "t2"}
@@ -160,7 +160,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name: "report_payment repeated after informational reports replaced its details",
-			record: func(t *testing.T) *record.Record {
+			record: func(t testing.TB) *record.Record {
 				r := newFixtureRecord(t, shippedPayment())
 				for _, name := range []string{"Grace", "Edsger"} {
 					require.NoError(t, r.ReportPaymentAttemptInformational(record.ReportPaymentAttemptInformationalParams{
@@ -175,13 +175,13 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment without the details it was created with",
-			record: func(t *testing.T) *record.Record { return newFixtureRecord(t, shippedPayment()) },
+			record: func(t testing.TB) *record.Record { return newFixtureRecord(t, shippedPayment()) },
 			report: fixturePayment(),
 			want:   recordDup(false),
 		},
 		{
 			name:   "report_payment with the same IDs and created but another amount and currency",
-			record: func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Pending) },
+			record: inState(payrec.Pending),
 			report: func() record.Report {
 				p := fixturePayment()
 				p.AmountRequested = money.New(2000, fixtureEUR)
@@ -212,7 +212,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt_failed repeated, other metadata",
-			record: func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Failed) },
+			record: inState(payrec.Failed),
 			report: record.ReportPaymentAttemptFailedParams{FailedAt: fixtureSettledAt, Metadata: map[string]string{"k": "v"}},
 			want: func() rejection {
 				w := dup(payrec.ErrInvalidTransition)
@@ -222,7 +222,7 @@ func TestDuplicateOnlyForTheSameReport(t *testing.T) {
 		},
 		{
 			name:   "report_payment_attempt_failed at another time",
-			record: func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Failed) },
+			record: inState(payrec.Failed),
 			report: record.ReportPaymentAttemptFailedParams{FailedAt: fixtureSettledAt + 1},
 			want: func() rejection {
 				w := conflict(payrec.ErrInvalidTransition)

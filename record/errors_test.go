@@ -34,7 +34,7 @@ func parseEnvelope(t *testing.T, b []byte) map[string]any {
 }
 
 func TestEnvelopeOfRejections(t *testing.T) {
-	guaranteed := func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Guaranteed) }
+	guaranteed := inState(payrec.Guaranteed)
 	tests := []struct {
 		name string
 		err  func(t *testing.T) error

@@ -21,12 +21,12 @@ import (
 // values and as JSON, both ways must give the same code, param and message;
 // only Error(), which keeps the Go context, may differ.
 func TestErrorTable(t *testing.T) {
-	pending := func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Pending) }
-	guaranteed := func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Guaranteed) }
-	failed := func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Failed) }
+	pending := inState(payrec.Pending)
+	guaranteed := inState(payrec.Guaranteed)
+	failed := inState(payrec.Failed)
 	// viaJSON decodes body as pt's params and applies them to the record
 	// setup makes (report_payment creates one instead).
-	viaJSON := func(setup func(*testing.T) *record.Record, pt paramsType, body string) func(*testing.T) error {
+	viaJSON := func(setup func(testing.TB) *record.Record, pt paramsType, body string) func(*testing.T) error {
 		return func(t *testing.T) error {
 			rep, err := pt.decode([]byte(body))
 			if err != nil {
@@ -39,7 +39,7 @@ func TestErrorTable(t *testing.T) {
 			return setup(t).Apply(rep)
 		}
 	}
-	viaGo := func(setup func(*testing.T) *record.Record, rep record.Report) func(*testing.T) error {
+	viaGo := func(setup func(testing.TB) *record.Record, rep record.Report) func(*testing.T) error {
 		return func(t *testing.T) error {
 			if p, ok := rep.(record.ReportPaymentParams); ok && setup == nil {
 				_, err := record.ReportPayment(p)
@@ -205,7 +205,7 @@ func TestErrorTable(t *testing.T) {
 		},
 		{
 			name: "refund when nothing is left",
-			goWay: viaGo(func(t *testing.T) *record.Record {
+			goWay: viaGo(func(t testing.TB) *record.Record {
 				r := guaranteed(t)
 				require.NoError(t, r.ReportRefund(refund("re_1", money.Amount{})))
 				return r
@@ -383,7 +383,7 @@ func TestErrorTable(t *testing.T) {
 		},
 		{
 			name: "refund reference already used",
-			goWay: viaGo(func(t *testing.T) *record.Record {
+			goWay: viaGo(func(t testing.TB) *record.Record {
 				r := guaranteed(t)
 				require.NoError(t, r.ReportRefund(refund("re_1", usdCents(300))))
 				return r

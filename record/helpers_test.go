@@ -92,6 +92,11 @@ func fixtureInState(t testing.TB, s payrec.State) *record.Record {
 	return r
 }
 
+// inState returns a table case's setup: the fixture record in state s.
+func inState(s payrec.State) func(testing.TB) *record.Record {
+	return func(t testing.TB) *record.Record { return fixtureInState(t, s) }
+}
+
 // recordSnapshot is everything a rejected report must leave as it was: the
 // record's Stripe JSON, its Version, and the attempts and refunds the JSON
 // does not show.

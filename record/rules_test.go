@@ -322,9 +322,6 @@ func TestReportPaymentAttemptSettle(t *testing.T) {
 		amount   amounts
 		metadata map[string]string
 	}
-	inState := func(s payrec.State) func(testing.TB) *record.Record {
-		return func(t testing.TB) *record.Record { return fixtureInState(t, s) }
-	}
 	for _, op := range settleOps {
 		tests := []settleCase{
 			{
@@ -493,9 +490,6 @@ func withSecondAttempt(t testing.TB) *record.Record {
 }
 
 func TestReportPaymentAttempt(t *testing.T) {
-	inState := func(s payrec.State) func(testing.TB) *record.Record {
-		return func(t testing.TB) *record.Record { return fixtureInState(t, s) }
-	}
 	const t2 = fixtureT0 + 200 // the second attempt's initiated_at
 	tests := []struct {
 		name  string
@@ -914,9 +908,6 @@ func TestReportRefund(t *testing.T) {
 		r := guaranteed(t)
 		require.NoError(t, r.ReportRefund(refund("re_1", money.Amount{})))
 		return r
-	}
-	inState := func(s payrec.State) func(testing.TB) *record.Record {
-		return func(t testing.TB) *record.Record { return fixtureInState(t, s) }
 	}
 	secondGuaranteed := func(t testing.TB) *record.Record {
 		r := fixtureInState(t, payrec.Failed)

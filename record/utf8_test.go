@@ -66,14 +66,14 @@ type invalidUTF8Case struct {
 	goRep  record.Report // nil: not expressible as a Go value
 	json   []string      // params of the same report, each way of spelling the bad text
 	pt     paramsType
-	record func(*testing.T) *record.Record // nil for report_payment
+	record func(testing.TB) *record.Record // nil for report_payment
 	param  string
 }
 
 // invalidUTF8Cases are reports holding text that is not UTF-8, each as a
 // Go value and as JSON.
 func invalidUTF8Cases() []invalidUTF8Case {
-	pending := func(t *testing.T) *record.Record { return fixtureInState(t, payrec.Pending) }
+	pending := inState(payrec.Pending)
 	return []invalidUTF8Case{
 		{
 			name:  "record ID",
@@ -123,7 +123,7 @@ func invalidUTF8Cases() []invalidUTF8Case {
 
 // applyUTF8Case applies rep as a new record (setup nil) or to the record
 // setup makes, and checks that a rejection changed nothing.
-func applyUTF8Case(t *testing.T, setup func(*testing.T) *record.Record, rep record.Report) error {
+func applyUTF8Case(t *testing.T, setup func(testing.TB) *record.Record, rep record.Report) error {
 	if setup == nil {
 		r, err := record.ReportPayment(rep.(record.ReportPaymentParams))
 		assert.Nil(t, r)
