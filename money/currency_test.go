@@ -127,7 +127,6 @@ func TestCurrencies(t *testing.T) {
 }
 
 func TestCurrencyText(t *testing.T) {
-	usd := money.MustParseCurrency("usd")
 	b, err := usd.MarshalText()
 	require.NoError(t, err)
 	assert.Equal(t, "usd", string(b))

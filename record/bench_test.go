@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/payrec/payrec/attempt"
-	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
 
@@ -79,14 +78,14 @@ func BenchmarkReportPaymentAttemptFailed(b *testing.B) {
 func guaranteedWithRefunds(tb testing.TB, n int) *record.Record {
 	tb.Helper()
 	p := canonicalParams(tb)
-	p.AmountRequested = money.New(1_000_000_000_000, money.MustParseCurrency("usd"))
+	p.AmountRequested = usdCents(1_000_000_000_000)
 	p.Outcome = record.OutcomeGuaranteed
 	p.Guaranteed = record.GuaranteedParams{GuaranteedAt: 1730253453}
 	r, err := record.ReportPayment(p)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	one := money.New(1, money.MustParseCurrency("usd"))
+	one := usdCents(1)
 	for i := range n {
 		err := r.ReportRefund(record.ReportRefundParams{
 			Amount:           one,
@@ -111,7 +110,7 @@ func guaranteedWithRefunds(tb testing.TB, n int) *record.Record {
 // centRefunds returns n refunds of one cent, with references new_0,
 // new_1, ….
 func centRefunds(n int) []record.ReportRefundParams {
-	one := money.New(1, money.MustParseCurrency("usd"))
+	one := usdCents(1)
 	params := make([]record.ReportRefundParams, n)
 	for i := range params {
 		params[i] = record.ReportRefundParams{
@@ -191,7 +190,7 @@ func thousandReportLog(b *testing.B) []byte {
 		}
 	}
 	write(record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: at})
-	one := money.New(1, money.MustParseCurrency("usd"))
+	one := usdCents(1)
 	for i := 0; n < 1000; i++ {
 		write(record.ReportRefundParams{
 			Amount:           one,

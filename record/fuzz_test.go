@@ -14,7 +14,6 @@ import (
 
 	"github.com/payrec/payrec"
 	"github.com/payrec/payrec/attempt"
-	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 	"github.com/payrec/payrec/record/recordtest"
 )
@@ -46,10 +45,9 @@ type fzFixture struct {
 // one metadata key) in three states: pending; guaranteed at 1730211400 with
 // $2.50 of it refunded (reference "re_1"); failed at 1730253453.
 func fzFixtures(tb testing.TB) []fzFixture {
-	usd := money.MustParseCurrency("usd")
 	pending, err := record.ReportPayment(record.ReportPaymentParams{
 		ID: "pr_5RV730PrHyAEi", AttemptID: "par_1ArV730PrHyQuG", Created: 1730211363, Livemode: true,
-		AmountRequested: money.New(1000, usd), InitiatedAt: 1730211363,
+		AmountRequested: usdCents(1000), InitiatedAt: 1730211363,
 		PaymentMethodDetails: attempt.PaymentMethodDetails{Type: "custom", Custom: attempt.CustomDetails{DisplayName: "newpay"}},
 		Description:          "computer software",
 		Metadata:             map[string]string{"order_id": "6735"},
@@ -58,7 +56,7 @@ func fzFixtures(tb testing.TB) []fzFixture {
 	guaranteed := pending.Clone()
 	require.NoError(tb, guaranteed.ReportPaymentAttemptGuaranteed(record.ReportPaymentAttemptGuaranteedParams{GuaranteedAt: 1730211400}))
 	require.NoError(tb, guaranteed.ReportRefund(record.ReportRefundParams{
-		Amount:           money.New(250, usd),
+		Amount:           usdCents(250),
 		ProcessorDetails: record.RefundProcessorDetails{RefundReference: "re_1"},
 	}))
 	failed := pending.Clone()
@@ -347,10 +345,9 @@ func TestLogReaderLineTooLong(t *testing.T) {
 // record.
 func TestLogRoundTripInvalidUTF8(t *testing.T) {
 	const bad = "bad\xffutf8"
-	usd := money.MustParseCurrency("usd")
 	base := record.ReportPaymentParams{
 		ID: "pr_1", AttemptID: "par_1", Created: 1730211363, InitiatedAt: 1730211363,
-		AmountRequested:      money.New(1000, usd),
+		AmountRequested:      usdCents(1000),
 		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "newpay"}},
 	}
 	tests := []struct {

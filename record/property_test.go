@@ -595,10 +595,9 @@ func (pm *propMachine) check(t *rapid.T) {
 // A refund with a positive amount larger than what is left is an amount
 // problem and is only required to match ErrRefundExceeds.
 func TestRefundNothingLeftIsStateConflict(t *testing.T) {
-	usd := money.MustParseCurrency("usd")
 	r, err := record.ReportPayment(record.ReportPaymentParams{
 		ID: "pr_1", AttemptID: "par_1", Created: 1730211363, InitiatedAt: 1730211363,
-		AmountRequested: money.New(1000, usd), Outcome: record.OutcomeGuaranteed,
+		AmountRequested: usdCents(1000), Outcome: record.OutcomeGuaranteed,
 		Guaranteed:           record.GuaranteedParams{GuaranteedAt: 1730211400},
 		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "newpay"}},
 	})
@@ -609,10 +608,10 @@ func TestRefundNothingLeftIsStateConflict(t *testing.T) {
 		ok          bool
 		nothingLeft bool // so the error also matches payrec.ErrInvalidTransition
 	}{
-		{p: record.ReportRefundParams{Amount: money.New(1001, usd), ProcessorDetails: ref("re_0")}}, // more than is left
-		{p: record.ReportRefundParams{ProcessorDetails: ref("re_1")}, ok: true},                     // everything
-		{p: record.ReportRefundParams{ProcessorDetails: ref("re_2")}, nothingLeft: true},            // nothing left, amount omitted
-		{p: record.ReportRefundParams{Amount: money.New(1, usd), ProcessorDetails: ref("re_3")}, nothingLeft: true},
+		{p: record.ReportRefundParams{Amount: usdCents(1001), ProcessorDetails: ref("re_0")}}, // more than is left
+		{p: record.ReportRefundParams{ProcessorDetails: ref("re_1")}, ok: true},               // everything
+		{p: record.ReportRefundParams{ProcessorDetails: ref("re_2")}, nothingLeft: true},      // nothing left, amount omitted
+		{p: record.ReportRefundParams{Amount: usdCents(1), ProcessorDetails: ref("re_3")}, nothingLeft: true},
 	}
 	for i, s := range steps {
 		err := r.ReportRefund(s.p)

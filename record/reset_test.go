@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/payrec/payrec/attempt"
-	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 	"github.com/payrec/payrec/record/recordtest"
 	"github.com/stretchr/testify/assert"
@@ -19,11 +18,10 @@ import (
 // (recordtest.Diff), and answers every probe report exactly as a fresh
 // clone does, duplicates included; the template never changes.
 func TestResetTo(t *testing.T) {
-	usd := money.MustParseCurrency("usd")
 	refund := func(ref string, v int64) record.ReportRefundParams {
 		p := record.ReportRefundParams{ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
 		if v > 0 {
-			p.Amount = money.New(v, usd)
+			p.Amount = usdCents(v)
 		}
 		return p
 	}
