@@ -1,8 +1,9 @@
 package record
 
 import (
-	"encoding/json"
+	"strconv"
 
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/internal/wire"
 )
 
@@ -12,8 +13,9 @@ import (
 // parameter_unknown error naming it in bracket form, a value of the wrong
 // JSON type is an error naming it, and required parameters must be present.
 // Timestamps are Unix seconds, as JSON integers or as strings of decimal
-// digits (form parameters arrive as strings). Stripe's expand parameter is
-// accepted and ignored: it changes only what Stripe's response embeds.
+// digits (form parameters arrive as strings). Stripe's expand parameter (at
+// most 20 strings of text) is accepted and ignored: it changes only what
+// Stripe's response embeds.
 // null for an optional parameter means it was not given. Values are checked
 // against the rules of the report when it is applied, not when decoded.
 
@@ -445,12 +447,42 @@ func decodeMetadata(val []byte, p wire.Path, dst *map[string]string, clear *bool
 	return err
 }
 
-// decodeExpand accepts Stripe's expand parameter, an array of strings, and
-// ignores it.
-func decodeExpand(val []byte, p wire.Path) error {
-	var list []string
-	if err := json.Unmarshal(val, &list); err != nil {
-		return p.Errorf("", nil, "Invalid array: %s must be an array of strings", p)
+// maxExpand is the most entries payrec accepts in expand: more than a
+// payment record has fields to expand. The decoder stops at it, so that a
+// hostile list costs no more than a valid one.
+const maxExpand = 20
+
+// expandIndex names the entries of expand in messages without allocating.
+var expandIndex = func() (names [maxExpand]string) {
+	for i := range names {
+		names[i] = strconv.Itoa(i)
 	}
-	return nil
+	return names
+}()
+
+// decodeExpand accepts Stripe's expand parameter, an array of at most
+// maxExpand strings of text (UTF-8, at most wire.MaxString characters), and
+// ignores it. null means not given.
+func decodeExpand(val []byte, p wire.Path) error {
+	val = jsonscan.TrimSpace(val)
+	notList := func() error { return p.Errorf("", nil, "Invalid array: %s must be an array of strings", p) }
+	if wire.IsNull(val) {
+		return nil
+	}
+	if len(val) == 0 || val[0] != '[' { // val is valid JSON: Object checked the document
+		return notList()
+	}
+	n := 0
+	return jsonscan.Elements(val, func(v []byte) error {
+		if n == maxExpand {
+			return p.Errorf("", nil, "Invalid array: %s may hold at most %d entries", p, maxExpand)
+		}
+		q := p.Key(expandIndex[n])
+		n++
+		if v[0] != '"' {
+			return notList()
+		}
+		_, err := wire.String(v, q, wire.MaxString)
+		return err
+	})
 }

@@ -116,6 +116,27 @@ func Members(data []byte, fn func(key, value []byte) error) error {
 	return nil
 }
 
+// Elements calls fn with each element of the array data holds, in order,
+// and stops at the first error fn returns. data must be valid JSON whose
+// first token is '['.
+func Elements(data []byte, fn func(value []byte) error) error {
+	i := SkipSpace(data, SkipSpace(data, 0)+1)
+	for i < len(data) && data[i] != ']' {
+		end := ValueEnd(data, i)
+		if end <= i { // not valid JSON after all: stop rather than loop
+			return nil
+		}
+		if err := fn(data[i:end]); err != nil {
+			return err
+		}
+		i = SkipSpace(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = SkipSpace(data, i+1)
+		}
+	}
+	return nil
+}
+
 // ErrInvalidUTF8 is the error of Unquote for a string that does not hold
 // UTF-8 text: raw bytes that are not UTF-8, or an escaped lone surrogate
 // (\ud800). encoding/json would silently turn either into U+FFFD, so that

@@ -127,3 +127,49 @@ func hex4(s string) rune {
 	n, _ := strconv.ParseUint(s, 16, 32)
 	return rune(n)
 }
+
+// FuzzElements: on a valid JSON array, Elements hands out exactly the
+// elements encoding/json finds, in order; on any input it neither panics
+// nor loops.
+func FuzzElements(f *testing.F) {
+	f.Add([]byte(`["a", 1 ,{"b":["]"]},[],null]`)) // brackets inside strings and values
+	f.Add([]byte(` [ ] `))                         // empty, with white space
+	f.Add([]byte(`["unterminated`))                // invalid: must stop
+	f.Add([]byte(`[1,,2]`))                        // invalid: an empty element
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got []string
+		i := SkipSpace(data, 0)
+		if i == len(data) || data[i] != '[' {
+			return
+		}
+		_ = Elements(data, func(v []byte) error {
+			got = append(got, string(v))
+			if len(got) > len(data) {
+				t.Fatalf("Elements(%q) hands out more elements than bytes", data)
+			}
+			return nil
+		})
+		var want []json.RawMessage
+		if !json.Valid(data) || json.Unmarshal(data, &want) != nil {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("Elements(%q) = %q, want %d elements", data, got, len(want))
+		}
+		for k := range want {
+			if got[k] != string(TrimSpace(want[k])) {
+				t.Fatalf("Elements(%q)[%d] = %q, want %q", data, k, got[k], want[k])
+			}
+		}
+	})
+}
+
+// TestElementsStops: an error of fn ends the walk and is returned.
+func TestElementsStops(t *testing.T) {
+	stop := errors.New("stop")
+	n := 0
+	err := Elements([]byte(`[1,2,3]`), func([]byte) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Fatalf("Elements = %v after %d calls, want stop after 1", err, n)
+	}
+}
