@@ -26,6 +26,12 @@ func encodable(o Outcome, presence attempt.CustomerPresence, md map[string]strin
 
 // MarshalJSON encodes p as report_payment's parameters.
 func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
+	return p.encode(new(ReportPaymentParams).decode)
+}
+
+// encode encodes p as report_payment's parameters; decode is the decoder
+// that names a string of p that is not UTF-8 (see wire.Encoded).
+func (p ReportPaymentParams) encode(decode func([]byte, wire.Path) error) ([]byte, error) {
 	if err := encodable(p.Outcome, p.CustomerPresence, p.Metadata, p.ClearMetadata); err != nil {
 		return nil, err
 	}
@@ -56,13 +62,13 @@ func (p ReportPaymentParams) MarshalJSON() ([]byte, error) {
 	b = appendOutcome(b, p.Outcome, p.Guaranteed, p.Failed)
 	b = appendStringParam(b, "description", p.Description)
 	b = appendMetadataParam(b, p.Metadata, p.ClearMetadata)
-	return wire.Encoded(append(b, '}'), root, new(ReportPaymentParams).decode)
+	return wire.Encoded(append(b, '}'), root, decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt's parameters: report_payment's
 // encoding of the members the two share.
 func (p ReportPaymentAttemptParams) MarshalJSON() ([]byte, error) {
-	return p.asPayment().MarshalJSON()
+	return p.asPayment().encode(new(ReportPaymentAttemptParams).decode)
 }
 
 // MarshalJSON encodes p as report_payment_attempt_failed's parameters.
