@@ -155,3 +155,9 @@ var ErrSchemaTooNew = errors.New("store: the database schema is newer than this 
 func newerSchema(have, know int) error {
 	return fmt.Errorf("%w: the database is at schema version %d, this payrec knows versions up to %d; use a newer payrec", ErrSchemaTooNew, have, know)
 }
+
+// ErrSQLiteMemory is the cause of Open's refusal of SQLite's in-memory
+// databases ("sqlite::memory:", "sqlite:file::memory:", "?mode=memory"):
+// every connection of the store would open one of its own, empty. The
+// data source "memory" is the store kept in process memory.
+var ErrSQLiteMemory = errors.New("store: sqlite: in-memory SQLite databases cannot be shared by the store's connections")

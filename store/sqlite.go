@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,6 +89,9 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	if path == "" {
 		return nil, errors.New("store: sqlite: the data source needs a path: \"sqlite:PATH\"")
 	}
+	if sqliteInMemory(path) {
+		return nil, inMemorySQLite(path)
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, "_txlock", "immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("store: sqlite: %w", err)
@@ -95,6 +99,16 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
+	// Whatever the name, a main database with no file is a private one.
+	var file string
+	if err := w.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: sqlite: %w", err)
+	}
+	if file == "" {
+		w.Close()
+		return nil, inMemorySQLite(path)
+	}
 	if err := migrateSQLite(ctx, w); err != nil {
 		w.Close()
 		return nil, err
@@ -110,6 +124,23 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	s.sqlReader = sqlReader{q: sqliteQueries{r}, cache: s.cache, ph: func(int) string { return "?" }}
 	go s.run()
 	return s, nil
+}
+
+// sqliteInMemory reports whether path is one of SQLite's names for an
+// in-memory database: ":memory:", also as a URI ("file::memory:"), or a
+// URI with mode=memory.
+func sqliteInMemory(path string) bool {
+	name, query, _ := strings.Cut(strings.TrimPrefix(path, "file:"), "?")
+	if name == ":memory:" {
+		return true
+	}
+	q, _ := url.ParseQuery(query) // what parses is enough to tell
+	return slices.ContainsFunc(q["mode"], func(m string) bool { return strings.EqualFold(m, "memory") })
+}
+
+func inMemorySQLite(path string) error {
+	return fmt.Errorf("%w: %q would give each connection a database of its own, empty; use the data source \"memory\" for a store in process memory",
+		ErrSQLiteMemory, "sqlite:"+path)
 }
 
 func migrateSQLite(ctx context.Context, db *sql.DB) error {
