@@ -51,6 +51,12 @@ var postgresMigrations = []string{
 		err_causes  text   NOT NULL
 	);
 	CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_ms);`,
+	// Lists order and page by (created, id). Under the database's default
+	// collation, often a locale such as en_US, "pr_a" sorted before
+	// "pr_B"; the C collation compares bytes, as Go, SQLite and the memory
+	// store do. Changing it rebuilds the table's indexes (its primary key,
+	// records_by_created).
+	`ALTER TABLE records ALTER COLUMN id TYPE text COLLATE "C";`,
 }
 
 // pgWriters is how many writer goroutines a PostgreSQL Store runs. Records

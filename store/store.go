@@ -432,7 +432,8 @@ type ListQuery struct {
 }
 
 // Page is one page of a list, newest first: by creation time, then by ID,
-// both descending. HasMore says whether more records follow in the
+// both descending; IDs compare as bytes ("pr_B" < "pr_a"), on every
+// backend. HasMore says whether more records follow in the
 // direction of the query: after the page, or before it for EndingBefore.
 type Page struct {
 	Records []*record.Record
