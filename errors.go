@@ -85,7 +85,7 @@ func (e *Error) Error() string {
 // DocURL returns the page of Stripe's documentation that explains e.Code,
 // as Stripe's doc_url does, or "" when e has no standard code.
 func (e *Error) DocURL() string {
-	if !standardCodes[e.Code] {
+	if e == nil || !standardCodes[e.Code] {
 		return ""
 	}
 	return "https://docs.stripe.com/error-codes/" + strings.ReplaceAll(e.Code, "_", "-")
@@ -107,9 +107,20 @@ type wireError struct {
 	DocURL  string `json:"doc_url,omitempty"`
 }
 
+// apiErrorType is the type of Stripe's error object for a failure that is
+// not a rejection of the request: see Envelope.
+const apiErrorType = "api_error"
+
+// internalMessage is what an API user reads of an error that is not a
+// rejection payrec knows.
+const internalMessage = "An internal error occurred."
+
 // wire returns e's Stripe fields; an empty Type is Stripe's
-// invalid_request_error.
+// invalid_request_error. A nil e is an api_error with a plain message.
 func (e *Error) wire() wireError {
+	if e == nil {
+		return wireError{Type: apiErrorType, Message: internalMessage}
+	}
 	w := wireError{Type: e.Type, Code: e.Code, Param: e.Param, Message: e.Message, DocURL: e.DocURL()}
 	if w.Type == "" {
 		w.Type = ErrorType
@@ -122,23 +133,23 @@ func (e *Error) wire() wireError {
 func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(e.wire()) }
 
 // Envelope renders err as Stripe's error envelope {"error":{…}}. An error
-// that is or wraps an *Error is rendered from it; any other non-nil error is
-// rendered as an invalid_request_error carrying its message. Envelope(nil)
-// returns nil.
+// that is or wraps an *Error is rendered from it. Any other non-nil error
+// (and a nil *Error) is no rejection payrec knows — a failed read, a
+// database that is down — so it is rendered as Stripe's api_error with the
+// plain message "An internal error occurred.": its Go text may hold
+// anything and is for Error() and logs only. Envelope(nil) returns nil.
 func Envelope(err error) []byte {
 	if err == nil {
 		return nil
 	}
 	var e *Error
-	if !errors.As(err, &e) || e == nil {
-		e = &Error{Type: ErrorType, Message: err.Error()}
-	}
+	errors.As(err, &e) // e stays nil for any other error
 	out, merr := json.Marshal(struct {
 		Error wireError `json:"error"`
 	}{e.wire()})
 	if merr != nil {
 		// Marshalling four strings cannot fail; keep the envelope well formed anyway.
-		return []byte(`{"error":{"type":"api_error","message":"payrec: cannot render error"}}`)
+		return []byte(`{"error":{"type":"api_error","message":"An internal error occurred."}}`)
 	}
 	return out
 }

@@ -163,27 +163,23 @@ func TestEnvelopeOfRejections(t *testing.T) {
 	}
 }
 
+// TestEnvelopeOfOtherErrors: an error that is no *payrec.Error is not a
+// rejection payrec knows (a failed read, a database down): the envelope is
+// Stripe's api_error with a plain sentence, never the Go text, which may
+// hold anything (a path, a DSN) and which only Error() and logs carry. A nil
+// *payrec.Error is rendered the same way.
 func TestEnvelopeOfOtherErrors(t *testing.T) {
+	internal := map[string]any{"type": "api_error", "message": "An internal error occurred."}
 	tests := []struct {
 		name string
 		err  error
 		want map[string]any
 	}{
-		{
-			name: "plain error",
-			err:  errors.New("boom"),
-			want: map[string]any{"type": "invalid_request_error", "message": "boom"},
-		},
-		{
-			name: "wrapped sentinel",
-			err:  fmt.Errorf("ledger: %w", money.ErrCurrencyMismatch),
-			want: map[string]any{"type": "invalid_request_error", "message": "ledger: money: currency mismatch"},
-		},
-		{
-			name: "characters JSON escapes",
-			err:  errors.New("bad \"quote\" <tag> & \\ \n é"),
-			want: map[string]any{"type": "invalid_request_error", "message": "bad \"quote\" <tag> & \\ \n é"},
-		},
+		{name: "plain error", err: errors.New("secret db password=x"), want: internal},
+		{name: "wrapped sentinel", err: fmt.Errorf("ledger: %w", money.ErrCurrencyMismatch), want: internal},
+		{name: "characters JSON escapes", err: errors.New("bad \"quote\" <tag> & \\ \n é"), want: internal},
+		{name: "nil *payrec.Error", err: (*payrec.Error)(nil), want: internal},
+		{name: "nil *payrec.Error wrapped", err: fmt.Errorf("x: %w", (*payrec.Error)(nil)), want: internal},
 		{
 			name: "payrec.Error without a type",
 			err:  &payrec.Error{Code: payrec.CodeParameterMissing, Param: "failed_at", Message: "record: missing failed_at"},
@@ -206,6 +202,11 @@ func TestEnvelopeOfOtherErrors(t *testing.T) {
 
 func TestEnvelopeOfNil(t *testing.T) {
 	assert.Nil(t, payrec.Envelope(nil))
+	var e *payrec.Error
+	assert.Equal(t, "", e.DocURL())
+	b, err := e.MarshalJSON()
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"type":"api_error","message":"An internal error occurred."}`, string(b))
 }
 
 // TestEnvelopeOfLogLine: a rejected log line renders with the nested param
