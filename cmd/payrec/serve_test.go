@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -465,6 +466,39 @@ func TestServeHTTPErrors(t *testing.T) {
 		assert.Equal(t, 401, resp.StatusCode)
 		envelope(t, string(b))
 	})
+}
+
+// TestServeUnreadableBody: a body that cannot be read (malformed chunked
+// encoding, or one cut short by the client) is the client's error: 400 with
+// Stripe's envelope, never a 500 that Stripe's clients would retry.
+func TestServeUnreadableBody(t *testing.T) {
+	ts := startServer(t, openStore(t, "memory"))
+	head := "POST /v1/payment_records/report_payment HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + testKey +
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	for name, req := range map[string]string{
+		"malformed chunk length": head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+		"body cut short":         head + "Content-Length: 100\r\n\r\ndescription=x",
+	} {
+		t.Run(name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+			require.NoError(t, err)
+			defer conn.Close()
+			_, err = io.WriteString(conn, req)
+			require.NoError(t, err)
+			require.NoError(t, conn.(*net.TCPConn).CloseWrite()) // the client sends nothing more
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, 400, resp.StatusCode, string(b))
+			e := envelope(t, string(b))
+			assert.Equal(t, "invalid_request_error", e["type"])
+			assert.NotContains(t, e["message"], "chunk", "no Go error text reaches the client")
+			assert.Equal(t, "false", resp.Header.Get("Stripe-Should-Retry"))
+		})
+	}
+	assert.NotContains(t, ts.logs.String(), "internal error")
 }
 
 // TestServeFormAndJSONAlike sends the same requests as forms and as JSON

@@ -339,7 +339,11 @@ func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		if errors.As(err, &tooLarge) {
 			return nil, errTooLarge
 		}
-		return nil, err
+		// The client's fault or the client gone: malformed chunked
+		// encoding, a body shorter than its Content-Length, a client that
+		// stalled past the read timeout. Never a 500, which clients retry.
+		return nil, &payrec.Error{Type: payrec.ErrorType, Err: err,
+			Message: "The request body could not be read: it was malformed, cut short, or sent too slowly."}
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
