@@ -99,7 +99,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
 	st, err := store.Open(ctx, cfg.dsn)
 	if err != nil {
 		ln.Close()
-		return fmt.Errorf("opening store %s: %w", redactDSN(cfg.dsn), err)
+		return openStoreError(cfg.dsn, err)
 	}
 	srv := &http.Server{
 		Handler:           newServer(st, keys, time.Now, logger),
@@ -146,10 +146,91 @@ func isLoopback(addr net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
-// redactDSN hides a PostgreSQL URL's password from the log.
+// redactDSN hides the secrets of a PostgreSQL URL from the log: the
+// password of its user, and the password and sslpassword parameters of its
+// query (pgx reads both). A URL that does not parse is hidden whole but for
+// its scheme, since where its secrets are cannot be known.
 func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		return u.Redacted()
+	if !strings.Contains(dsn, "://") {
+		return dsn // "memory", "sqlite:PATH": nothing secret
 	}
-	return dsn
+	u, err := url.Parse(dsn)
+	if err != nil {
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return scheme + "://" + redacted + " (not a valid URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), redacted)
+	}
+	pairs := strings.Split(u.RawQuery, "&")
+	for i, pair := range pairs {
+		k, _, _ := strings.Cut(pair, "=")
+		if secretParam(k) {
+			pairs[i] = k + "=" + redacted
+		}
+	}
+	u.RawQuery = strings.Join(pairs, "&")
+	return u.String()
+}
+
+// redacted stands in for a secret in the log.
+const redacted = "xxxxx"
+
+// secretParam reports whether the query key k (as written) names a secret.
+func secretParam(k string) bool {
+	if d, err := url.QueryUnescape(k); err == nil {
+		k = d
+	}
+	return k == "password" || k == "sslpassword"
+}
+
+// dsnSecrets returns the secrets of dsn as they may appear in text: each
+// as written in the DSN and as decoded.
+func dsnSecrets(dsn string) []string {
+	var out []string
+	add := func(raw string, decode func(string) (string, error)) {
+		out = append(out, raw)
+		if d, err := decode(raw); err == nil && d != raw {
+			out = append(out, d)
+		}
+	}
+	_, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return nil
+	}
+	// The user's password runs from the first ':' to the last '@' before
+	// the query, as pgx reads it even when it is not escaped.
+	beforeQuery, _, _ := strings.Cut(rest, "?")
+	if at := strings.LastIndexByte(beforeQuery, '@'); at >= 0 {
+		if _, pw, ok := strings.Cut(beforeQuery[:at], ":"); ok && pw != "" {
+			add(pw, url.PathUnescape)
+		}
+	}
+	if _, q, ok := strings.Cut(dsn, "?"); ok {
+		for _, pair := range strings.Split(q, "&") {
+			if k, v, _ := strings.Cut(pair, "="); secretParam(k) && v != "" {
+				add(v, url.QueryUnescape)
+			}
+		}
+	}
+	return out
+}
+
+// redactError is an error whose text has a DSN's secrets hidden (drivers
+// may quote the DSN they could not use); it still wraps the original.
+type redactError struct {
+	msg string
+	err error
+}
+
+func (e *redactError) Error() string { return e.msg }
+func (e *redactError) Unwrap() error { return e.err }
+
+// openStoreError words a failure to open the store without its secrets.
+func openStoreError(dsn string, err error) error {
+	msg := err.Error()
+	for _, s := range dsnSecrets(dsn) {
+		msg = strings.ReplaceAll(msg, s, redacted)
+	}
+	return &redactError{msg: fmt.Sprintf("opening store %s: %s", redactDSN(dsn), msg), err: err}
 }

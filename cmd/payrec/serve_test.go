@@ -851,3 +851,61 @@ func TestServeIdempotencyRace(t *testing.T) {
 		assert.Equal(t, 1, n)
 	})
 }
+
+// TestServeRedactsDSN: the secrets of a PostgreSQL URL (the user's password
+// and the password and sslpassword parameters pgx reads) never reach the
+// log, neither in the "listening" line nor in a failure to open the store.
+func TestServeRedactsDSN(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"memory":                "memory",
+		"sqlite:/tmp/pay%zz.db": "sqlite:/tmp/pay%zz.db",
+		"postgres://u:hunter2@h/db?sslmode=disable":           "postgres://u:xxxxx@h/db?sslmode=disable",
+		"postgres://u@h/db?sslmode=disable&password=hunter2":  "postgres://u@h/db?sslmode=disable&password=xxxxx",
+		"postgresql://h/db?sslpassword=hunter2&search_path=s": "postgresql://h/db?sslpassword=xxxxx&search_path=s",
+		"postgres://h/db?pass%77ord=hunter2":                  "postgres://h/db?pass%77ord=xxxxx",
+		"postgres://u:hun%zzter2@h/db":                        "postgres://xxxxx (not a valid URL)",
+	} {
+		got := redactDSN(dsn)
+		assert.Equal(t, want, got, dsn)
+		assert.NotContains(t, got, "hunter2")
+	}
+
+	// The store cannot be opened: pgx quotes a DSN it cannot parse, and
+	// nothing listens on port 1.
+	for _, dsn := range []string{
+		"postgres://u:hunter2@127.0.0.1:1/db?sslmode=disable&password=s3cret&sslpassword=t0psecret",
+		"postgres://u:hunter2@127.0.0.1:1/db?sslmode=bogus&password=s3cret&sslpassword=t0psecret",
+		"postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=x&password=s3cret",
+		"postgres://u:hun%zzter2@127.0.0.1:1/db?password=s3cret",
+		"postgre://u:hunter2@127.0.0.1:1/db?password=s3cret",
+	} {
+		r := runCmd(t, "", "serve", "-addr", "127.0.0.1:0", "-store", dsn)
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "opening store")
+		for _, secret := range []string{"hunter2", "hun%zzter2", "s3cret", "t0psecret"} {
+			assert.NotContains(t, r.stderr, secret, dsn)
+		}
+	}
+
+	// The "listening" line, on a PostgreSQL server that ignores the password.
+	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	if pg == "" {
+		return
+	}
+	schema := testSchema(t)
+	dsn := withSearchPath(t, pg, schema) + "&password=s3cret&sslpassword=t0psecret"
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, serveConfig{addr: "127.0.0.1:0", dsn: dsn, keys: []string{testKey}},
+			slog.New(slog.NewTextHandler(logs, nil)))
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "msg=listening") }, 30*time.Second, 10*time.Millisecond)
+	cancel()
+	require.NoError(t, <-done)
+	assert.Contains(t, logs.String(), "password=xxxxx")
+	assert.NotContains(t, logs.String(), "s3cret")
+	assert.NotContains(t, logs.String(), "t0psecret")
+}
