@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -188,4 +189,41 @@ func TestDecodingIsBounded(t *testing.T) {
 		err = r.ReportPaymentAttemptInformational(record.ReportPaymentAttemptInformationalParams{Metadata: metadataN("k", 100)})
 		assert.NotEqual(t, viaJSON.Message, err.(*payrec.Error).Message, "100 entries pass the bound (the merge rule still applies)")
 	})
+}
+
+// TestLongStringRefusedBeforeUnquoting: a string parameter far over its
+// limit is refused with the message the Go API gives (its length in
+// characters, however JSON spells them) without being unquoted: decoding
+// it allocates a small fraction of its size. Unquoting first made a 100 MB
+// description cost 100 MB and a second before "at most 5000".
+func TestLongStringRefusedBeforeUnquoting(t *testing.T) {
+	tests := []struct {
+		name  string
+		chars int
+		json  string // the description's characters as JSON spells them
+	}{
+		{"plain", 4 << 20, strings.Repeat("x", 4<<20)},
+		{"two-byte UTF-8", 1 << 20, strings.Repeat("é", 1<<20)},
+		{"escapes", 1 << 20, strings.Repeat(`\u00e9`, 1<<19) + strings.Repeat(`\n`, 1<<19)},
+		{"surrogate pairs", 100000, strings.Repeat(`\ud83d\udcb3`, 100000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := []byte(`{"description":"` + tt.json + `"}`)
+			var p record.ReportPaymentAttemptInformationalParams
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err := p.UnmarshalJSON(body)
+			runtime.ReadMemStats(&after)
+			goErr := fixtureInState(t, payrec.Pending).Apply(record.ReportPaymentAttemptInformationalParams{
+				Description: strings.Repeat("x", tt.chars)})
+			var want, got *payrec.Error
+			require.ErrorAs(t, goErr, &want)
+			require.ErrorAs(t, err, &got)
+			assert.Equal(t, stripeFields(want), stripeFields(got))
+			assert.Equal(t, fmt.Sprintf("Invalid string: description is %d characters long; it must be at most 5000.", tt.chars), got.Message)
+			allocated := after.TotalAlloc - before.TotalAlloc
+			assert.Less(t, allocated, uint64(len(body)/8), "bytes allocated to refuse %d bytes", len(body))
+		})
+	}
 }

@@ -162,6 +162,64 @@ func Unquote(tok []byte) (string, error) {
 	return s, nil
 }
 
+// Chars counts the characters of the string token tok (quotes included),
+// which must be valid JSON, as Unquote decodes them, without decoding: an
+// escape is one character, an escaped surrogate pair one, a byte that is not
+// UTF-8 one. text is false when Unquote would return ErrInvalidUTF8. It does
+// not allocate, so a decoder can refuse a string far over its limit before
+// paying for its copy.
+func Chars(tok []byte) (n int, text bool) {
+	text = true
+	end := len(tok) - 1 // the closing quote
+	for i := 1; i < end; n++ {
+		c := tok[i]
+		switch {
+		case c < utf8.RuneSelf && c != '\\':
+			i++
+		case c != '\\':
+			r, size := utf8.DecodeRune(tok[i:end])
+			if r == utf8.RuneError && size == 1 {
+				text = false
+			}
+			i += size
+		case i+6 <= end && tok[i+1] == 'u':
+			r := parseHex4(tok[i+2 : i+6])
+			switch {
+			case r >= 0xD800 && r < 0xDC00 && i+12 <= end && tok[i+6] == '\\' && tok[i+7] == 'u' &&
+				parseHex4(tok[i+8:i+12]) >= 0xDC00 && parseHex4(tok[i+8:i+12]) < 0xE000:
+				i += 12 // a surrogate pair: one character
+			case r >= 0xD800 && r < 0xE000:
+				text = false // a lone surrogate
+				i += 6
+			default:
+				i += 6
+			}
+		default:
+			i += 2
+		}
+	}
+	return n, text
+}
+
+// parseHex4 decodes four hexadecimal digits, or returns -1.
+func parseHex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
 // replacementChars counts the U+FFFD characters that tok, a valid string
 // token, spells out: as UTF-8 or as the escape \ufffd. Any other U+FFFD in
 // its decoding stands for something that was not UTF-8 text.

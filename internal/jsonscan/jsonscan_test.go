@@ -53,7 +53,8 @@ func TestTrimSpace(t *testing.T) {
 // FuzzUnquote checks Unquote against a decoder written out here: a string
 // token holds text when its bytes are UTF-8 and every \u escape of a
 // surrogate is half of a pair; Unquote then gives that text, and otherwise
-// ErrInvalidUTF8.
+// ErrInvalidUTF8. Chars counts the characters Unquote gives and says
+// whether it gives text.
 func FuzzUnquote(f *testing.F) {
 	f.Add(`"plain"`)
 	f.Add("\"caf\xe9\"")           // a byte that is not UTF-8
@@ -62,12 +63,16 @@ func FuzzUnquote(f *testing.F) {
 	f.Add(`"\udc00\ud800"`)        // halves in the wrong order
 	f.Add(`"\ufffd \uFFFD �"`)     // U+FFFD spelled out three ways
 	f.Add(`"\\ud800 \\\"ud800"`)   // escaped backslashes before "ud800"
+	f.Add(`"\ud800\u0041\ud83d\ud83d"`) // high surrogates before other escapes
 	f.Fuzz(func(t *testing.T, tok string) {
 		if !json.Valid([]byte(tok)) || len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
 			t.Skip()
 		}
 		want, ok := referenceUnquote(tok[1 : len(tok)-1])
 		got, err := Unquote([]byte(tok))
+		if n, text := Chars([]byte(tok)); n != utf8.RuneCountInString(got) || text != (err == nil) {
+			t.Fatalf("Chars(%q) = %d, %v; Unquote gives %d characters, %v", tok, n, text, utf8.RuneCountInString(got), err)
+		}
 		if !ok {
 			if !errors.Is(err, ErrInvalidUTF8) {
 				t.Fatalf("Unquote(%q) = %q, %v; want ErrInvalidUTF8", tok, got, err)

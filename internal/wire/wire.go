@@ -198,6 +198,17 @@ func String(v []byte, p Path, max int) (string, error) {
 	if len(v) == 0 || v[0] != '"' {
 		return "", p.Errorf("", nil, "Invalid string: %s must be a string, got %s", p, kind(v))
 	}
+	// A character takes at most 12 bytes of JSON (an escaped surrogate
+	// pair): a longer token is refused before it is unquoted and copied.
+	if len(v) > 12*max+2 {
+		n, text := jsonscan.Chars(v)
+		switch {
+		case !text:
+			return "", notUTF8(p)
+		case n > max:
+			return "", tooLong(p, n, max)
+		}
+	}
 	s, err := jsonscan.Unquote(v)
 	if errors.Is(err, jsonscan.ErrInvalidUTF8) {
 		return "", notUTF8(p)
