@@ -3,8 +3,8 @@ package record_test
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"

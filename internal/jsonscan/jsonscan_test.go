@@ -57,12 +57,12 @@ func TestTrimSpace(t *testing.T) {
 // whether it gives text.
 func FuzzUnquote(f *testing.F) {
 	f.Add(`"plain"`)
-	f.Add("\"caf\xe9\"")           // a byte that is not UTF-8
-	f.Add(`"\ud83d\udcb3 \u00e9"`) // a surrogate pair and a BMP escape
-	f.Add(`"\ud800"`)              // a lone high surrogate
-	f.Add(`"\udc00\ud800"`)        // halves in the wrong order
-	f.Add(`"\ufffd \uFFFD �"`)     // U+FFFD spelled out three ways
-	f.Add(`"\\ud800 \\\"ud800"`)   // escaped backslashes before "ud800"
+	f.Add("\"caf\xe9\"")                // a byte that is not UTF-8
+	f.Add(`"\ud83d\udcb3 \u00e9"`)      // a surrogate pair and a BMP escape
+	f.Add(`"\ud800"`)                   // a lone high surrogate
+	f.Add(`"\udc00\ud800"`)             // halves in the wrong order
+	f.Add(`"\ufffd \uFFFD �"`)          // U+FFFD spelled out three ways
+	f.Add(`"\\ud800 \\\"ud800"`)        // escaped backslashes before "ud800"
 	f.Add(`"\ud800\u0041\ud83d\ud83d"`) // high surrogates before other escapes
 	f.Fuzz(func(t *testing.T, tok string) {
 		if !json.Valid([]byte(tok)) || len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
