@@ -184,14 +184,19 @@ func deref[T Report](p *T) Report {
 }
 
 // recreate rejects a report_payment applied to an existing record, after
-// its parameters, which are checked first as for every report.
+// its parameters, which are checked first as for every report. The zero
+// Record exists as no record: it rejects the report as it rejects every
+// other, for having no attempt.
 func (r *Record) recreate(p *ReportPaymentParams) error {
+	if len(r.attempts) == 0 {
+		return errNoAttempt()
+	}
 	var scratch Record
 	if err := scratch.create(p); err != nil {
 		return err
 	}
 	var err error = ErrRecordExists
-	if len(r.attempts) > 0 && sameReport(r.createdBy(), *p) {
+	if sameReport(r.createdBy(), *p) {
 		err = duplicateOf(err)
 	}
 	return wire.Conflict(pkg, payrec.CodeResourceAlreadyExists, "id", err, "Payment record %q already exists", r.id)

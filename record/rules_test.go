@@ -1429,6 +1429,11 @@ func TestZeroRecord(t *testing.T) {
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, payrec.ErrorType, pe.Type)
 			assert.NotErrorIs(t, err, record.ErrDuplicate)
+			if tt.name != "apply nil" { // that one is a parameter error
+				assert.Equal(t, "The record has no attempt; records are created by report_payment.", pe.Message)
+				assert.Equal(t, [2]string{"", ""}, [2]string{pe.Code, pe.Param})
+				assert.ErrorIs(t, err, payrec.ErrInvalidTransition)
+			}
 			assertUnchanged(t, &r, before)
 			assert.Equal(t, uint64(0), r.Version())
 			assert.Equal(t, 0, r.NumAttempts())
