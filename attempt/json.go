@@ -2,6 +2,7 @@ package attempt
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/payrec/payrec/internal/wire"
 )
@@ -18,15 +19,18 @@ func (a Attempt) MarshalJSON() ([]byte, error) {
 	return a.AppendJSON(make([]byte, 0, 1024)), nil
 }
 
-// ErrZeroAttempt is the error of encoding or decoding an Attempt that no
-// record made: the zero Attempt has no Stripe form.
+// ErrZeroAttempt is the error of encoding an Attempt that no record made
+// (the zero Attempt has no Stripe form) and the cause of every error of
+// decoding one, which could only make such an Attempt.
 var ErrZeroAttempt = errors.New("attempt: the zero Attempt has no JSON form; attempts are made by their record's reports")
 
 // UnmarshalJSON returns an error: attempts are made by a record's reports, and a payment_attempt_record object does not say how it came to
-// be. Rebuild the record that holds it from its reports instead.
-func (a *Attempt) UnmarshalJSON([]byte) error {
-	return errors.New("attempt: an Attempt cannot be decoded from its Stripe JSON; rebuild its record from its reports")
-}
+// be. Rebuild the record that holds it from its reports instead. The error
+// matches ErrZeroAttempt.
+func (a *Attempt) UnmarshalJSON([]byte) error { return errDecodeAttempt }
+
+var errDecodeAttempt = fmt.Errorf("attempt: an Attempt cannot be decoded from its Stripe JSON; "+
+	"rebuild its record from its reports (%w)", ErrZeroAttempt)
 
 // AppendJSON appends the attempt's payment_attempt_record object to b, or
 // null for the zero Attempt.

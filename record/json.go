@@ -2,6 +2,7 @@ package record
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/payrec/payrec/internal/wire"
 )
@@ -18,18 +19,20 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 	return r.AppendJSON(make([]byte, 0, 1024)), nil
 }
 
-// ErrZeroRecord is the error of encoding or decoding a Record that no report
-// made: the zero Record has no Stripe form.
+// ErrZeroRecord is the error of encoding a Record that no report made (the
+// zero Record has no Stripe form) and the cause of every error of decoding
+// one, which could only make such a Record.
 var ErrZeroRecord = errors.New("record: the zero Record has no JSON form; records are made by ReportPayment and Replay")
 
 // UnmarshalJSON returns an error: a payment_record object does not hold what
 // a Record is (its earlier attempts, its refunds, the reports it accepted),
 // so decoding one could only give a record that is not the one encoded.
-// Rebuild a record from its reports with Replay or ReplayLog instead.
-func (r *Record) UnmarshalJSON([]byte) error {
-	return errors.New("record: a Record cannot be decoded from its Stripe JSON; " +
-		"rebuild it from its reports with Replay or ReplayLog")
-}
+// Rebuild a record from its reports with Replay or ReplayLog instead. The
+// error matches ErrZeroRecord.
+func (r *Record) UnmarshalJSON([]byte) error { return errDecodeRecord }
+
+var errDecodeRecord = fmt.Errorf("record: a Record cannot be decoded from its Stripe JSON; "+
+	"rebuild it from its reports with Replay or ReplayLog (%w)", ErrZeroRecord)
 
 // AppendJSON appends the record's payment_record object to b; it is what
 // MarshalJSON returns, without the allocation of a new buffer. For the zero

@@ -40,7 +40,8 @@ func TestZeroValuesHaveNoJSON(t *testing.T) {
 // TestDecodingRecordsIsAnError: a payment_record object does not hold a
 // record (its earlier attempts, its refunds), so json.Unmarshal into a
 // Record or an Attempt is an error rather than a silent no-op that leaves
-// an unusable zero value.
+// an unusable zero value. The error matches ErrZeroRecord / ErrZeroAttempt:
+// what decoding would leave is the zero value, which has no JSON form.
 func TestDecodingRecordsIsAnError(t *testing.T) {
 	r := fixtureInState(t, payrec.Failed)
 	b, err := json.Marshal(r)
@@ -50,12 +51,15 @@ func TestDecodingRecordsIsAnError(t *testing.T) {
 	err = json.Unmarshal(b, &got)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Replay")
+	assert.ErrorIs(t, err, record.ErrZeroRecord)
 	assert.Equal(t, 0, got.NumAttempts())
 
 	latest, _ := r.LatestAttempt()
 	b, err = json.Marshal(latest)
 	require.NoError(t, err)
 	var ga attempt.Attempt
-	require.Error(t, json.Unmarshal(b, &ga))
+	err = json.Unmarshal(b, &ga)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, attempt.ErrZeroAttempt)
 	assert.False(t, ga.IsValid())
 }
