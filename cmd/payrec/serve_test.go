@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	stripe "github.com/stripe/stripe-go/v86"
@@ -94,9 +95,26 @@ func eachStore(t *testing.T, fn func(t *testing.T, ts *testServer)) {
 	}
 }
 
-// testSchema names a PostgreSQL schema of the test's own.
+// testSchema names a PostgreSQL schema of the test's own, which the store
+// creates and the test drops when it ends (after the stores and processes
+// using it, which close in cleanups registered later, so run earlier).
 func testSchema(t *testing.T) string {
-	return strings.ToLower("serve_" + wire.NewID("")[:10])
+	t.Helper()
+	schema := strings.ToLower("serve_" + wire.NewID("")[:10])
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, os.Getenv("PAYREC_TEST_POSTGRES"))
+		if err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	return schema
 }
 
 func openStore(t *testing.T, dsn string, opts ...store.Option) *store.Store {
@@ -908,4 +926,25 @@ func TestServeRedactsDSN(t *testing.T) {
 	assert.Contains(t, logs.String(), "password=xxxxx")
 	assert.NotContains(t, logs.String(), "s3cret")
 	assert.NotContains(t, logs.String(), "t0psecret")
+}
+
+// TestServeDropsTestSchemas: the PostgreSQL schema a test makes is gone
+// when the test ends, so test runs do not fill the shared database.
+func TestServeDropsTestSchemas(t *testing.T) {
+	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	if pg == "" {
+		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://... to run them")
+	}
+	var schema string
+	t.Run("a test using a schema", func(t *testing.T) {
+		schema = testSchema(t)
+		openStore(t, pg, store.WithSchema(schema))
+	})
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pg)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_namespace WHERE nspname = $1", schema).Scan(&n))
+	assert.Zero(t, n, "schema %s is left behind", schema)
 }
