@@ -78,8 +78,10 @@ func (n *formNode) child(k string) *formNode {
 // An empty value stays an empty string ("metadata[k]=" becomes
 // {"metadata":{"k":""}}, which removes k; "metadata=" clears every key). A
 // name given twice appears twice in the JSON, so that the decoder reports it
-// as it reports a repeated JSON key. Its only errors are about the form's
-// own syntax: bad percent-encoding, invalid UTF-8, a malformed key.
+// as it reports a repeated JSON key. Text that is not UTF-8 goes into the
+// JSON byte for byte, so that the decoder refuses it as it refuses it in a
+// JSON body. Its only errors are about the form's own syntax: bad
+// percent-encoding, a malformed key.
 func formJSON(body string) ([]byte, error) {
 	root := &formNode{}
 	size := len(body)
@@ -97,12 +99,6 @@ func formJSON(body string) ([]byte, error) {
 		val, err := url.QueryUnescape(rawVal)
 		if err != nil {
 			return nil, formError(key, "The value of %s is not valid percent-encoding.", clipText(key))
-		}
-		if !utf8.ValidString(key) {
-			return nil, formError("", "A parameter name is not valid UTF-8.")
-		}
-		if !utf8.ValidString(val) {
-			return nil, formError(key, "The value of %s is not valid UTF-8.", key)
 		}
 		segs, ok := splitFormKey(key)
 		if !ok {
@@ -165,7 +161,7 @@ func appendMember(b []byte, k string, n *formNode, path string) []byte {
 			b = append(b, ',')
 		}
 		first = false
-		b = wire.AppendString(b, k)
+		b = appendFormString(b, k)
 		b = append(b, ':')
 	}
 	values := func() {
@@ -241,7 +237,38 @@ func appendFormValue(b []byte, v, path string) []byte {
 	if formIntegers[path] && isJSONNumber(v) {
 		return append(b, v...)
 	}
-	return wire.AppendString(b, v)
+	return appendFormString(b, v)
+}
+
+// appendFormString appends s as a JSON string. Bytes that are not UTF-8
+// stay as they are, not turned into U+FFFD as an encoder would: the record's
+// decoders own the rule for text that is not UTF-8 (invalid_characters, with
+// the param), and must see what the client sent to apply it.
+func appendFormString(b []byte, s string) []byte {
+	if utf8.ValidString(s) {
+		return wire.AppendString(b, s)
+	}
+	b = append(b, '"')
+	for s != "" {
+		n := 0 // the length of the UTF-8 text s starts with
+		for n < len(s) {
+			r, size := utf8.DecodeRuneInString(s[n:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			n += size
+		}
+		if n > 0 {
+			q := wire.AppendString(nil, s[:n])
+			b = append(b, q[1:len(q)-1]...)
+		}
+		if n < len(s) {
+			b = append(b, s[n]) // one byte that is not UTF-8
+			n++
+		}
+		s = s[n:]
+	}
+	return append(b, '"')
 }
 
 // isJSONNumber reports whether s is a JSON number literal: -?int frac? exp?.

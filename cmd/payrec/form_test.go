@@ -8,13 +8,17 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/internal/jsonscan"
 	"github.com/payrec/payrec/record"
 )
 
@@ -48,6 +52,8 @@ func TestFormJSON(t *testing.T) {
 		{"empty pairs are skipped", "&&a=1&", `{"a":"1"}`},
 		{"no equals sign is an empty value", "description", `{"description":""}`},
 		{"quotes and control characters are escaped", "description=%22%5C%0A", `{"description":"\"\\\n"}`},
+		{"bytes that are not UTF-8 pass through for the decoder to refuse", "description=a%ff%22%e2%82&metadata[%fe]=%c3%a9",
+			"{\"description\":\"a\xff\\\"\xe2\x82\",\"metadata\":{\"\xfe\":\"\u00e9\"}}"},
 		{"negative and exponent integers pass as written", "limit=-1&created_after=1e3",
 			`{"limit":-1,"created_after":1e3}`},
 	}
@@ -67,7 +73,6 @@ func TestFormJSONErrors(t *testing.T) {
 	}{
 		{"bad percent-encoding in a value", "description=%zz", "description"},
 		{"bad percent-encoding in a name", "a%zz=1", "a%zz"},
-		{"invalid UTF-8 value", "description=%ff", "description"},
 		{"unclosed bracket", "metadata[a=1", "metadata[a"},
 		{"text after a bracket", "metadata[a]b=1", "metadata[a]b"},
 		{"nested open bracket", "metadata[a[b]]=1", "metadata[a[b]]"},
@@ -129,13 +134,35 @@ func TestFormAndJSONDecodeAlike(t *testing.T) {
 		{"server-assigned created", record.OpReportPaymentAttempt, "created=5&initiated_at=5", `{"created":5,"initiated_at":5}`},
 		{"bad outcome", record.OpReportRefund, "outcome=refund", `{"outcome":"refund"}`},
 		{"expand not an array", record.OpReportPaymentAttemptFailed, "failed_at=1&expand=x", `{"failed_at":1,"expand":"x"}`},
+
+		// Text that is not UTF-8: the decoder's rule (invalid_characters,
+		// with the param) whichever way it came.
+		{"value not UTF-8", record.OpReportPaymentAttemptInformational, "description=%ff", "{\"description\":\"\xff\"}"},
+		{"value partly UTF-8", record.OpReportPaymentAttemptInformational, "description=caf%c3%a9%c3", "{\"description\":\"caf\u00e9\xc3\"}"},
+		{"nested value not UTF-8", record.OpReportPayment,
+			"amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=new%fepay",
+			"{\"amount_requested\":{\"currency\":\"usd\",\"value\":1000},\"initiated_at\":1730211363,\"payment_method_details\":{\"custom\":{\"display_name\":\"new\xfepay\"}}}"},
+		{"metadata key not UTF-8", record.OpReportPaymentAttemptInformational, "metadata[%ff]=1", "{\"metadata\":{\"\xff\":\"1\"}}"},
+		{"metadata value not UTF-8", record.OpReportPaymentAttemptInformational, "metadata[k]=%ff", "{\"metadata\":{\"k\":\"\xff\"}}"},
+		{"parameter name not UTF-8", record.OpReportPaymentAttemptInformational, "%ff=1", "{\"\xff\":\"1\"}"},
+		{"refund reference not UTF-8", record.OpReportRefund,
+			"outcome=refunded&processor_details[type]=custom&processor_details[custom][refund_reference]=re%ff&refunded[refunded_at]=1730260000",
+			"{\"outcome\":\"refunded\",\"processor_details\":{\"type\":\"custom\",\"custom\":{\"refund_reference\":\"re\xff\"}},\"refunded\":{\"refunded_at\":1730260000}}"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			form, err := formJSON(tc.form)
-			require.NoError(t, err)
-			fromForm, _, formErr := decodeReport(tc.op, "pr_1", form, 1730211363, false)
+			// The server answers a form's own syntax error or the decoder's.
+			var fromForm record.Report
+			form, formErr := formJSON(tc.form)
+			if formErr == nil {
+				fromForm, _, formErr = decodeReport(tc.op, "pr_1", form, 1730211363, false)
+			}
 			fromJSON, _, jsonErr := decodeReport(tc.op, "pr_1", []byte(tc.json), 1730211363, false)
+			if !utf8.ValidString(tc.json) {
+				var pe *payrec.Error
+				require.ErrorAs(t, jsonErr, &pe)
+				assert.Equal(t, payrec.CodeInvalidCharacters, pe.Code, "%v", jsonErr)
+			}
 			if jsonErr != nil {
 				require.Error(t, formErr, "the form was accepted, the JSON was not: %v", jsonErr)
 				assert.Equal(t, envelopeOf(t, jsonErr), envelopeOf(t, formErr))
@@ -248,42 +275,68 @@ func keys(m map[string]bool) []string {
 }
 
 // flattenForm writes the JSON object formJSON made back as a form: the
-// inverse of formJSON on its own output.
+// inverse of formJSON on its own output. Strings are read byte for byte, so
+// that text which is not UTF-8 goes back as it came.
 func flattenForm(t *testing.T, data []byte) string {
 	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.UseNumber()
 	var parts []string
-	var walk func(prefix string)
-	walk = func(prefix string) {
-		tok, err := dec.Token()
-		require.NoError(t, err)
-		switch v := tok.(type) {
-		case json.Delim:
-			switch v {
-			case '{':
-				for dec.More() {
-					k, err := dec.Token()
-					require.NoError(t, err)
-					walk(childPath(prefix, k.(string)))
-				}
-			case '[':
-				for dec.More() {
-					walk(prefix + "[]")
+	var walk func(prefix string, v []byte)
+	walk = func(prefix string, v []byte) {
+		v = jsonscan.TrimSpace(v)
+		switch v[0] {
+		case '{':
+			require.NoError(t, jsonscan.Members(v, func(k, val []byte) error {
+				walk(childPath(prefix, rawUnquote(t, k)), val)
+				return nil
+			}))
+		case '[':
+			for i := jsonscan.SkipSpace(v, 1); i < len(v) && v[i] != ']'; {
+				end := jsonscan.ValueEnd(v, i)
+				walk(prefix+"[]", v[i:end])
+				if i = jsonscan.SkipSpace(v, end); i < len(v) && v[i] == ',' {
+					i = jsonscan.SkipSpace(v, i+1)
 				}
 			}
-			_, err := dec.Token() // the closing delimiter
-			require.NoError(t, err)
-		case string:
-			parts = append(parts, escapeFormKey(prefix)+"="+url.QueryEscape(v))
-		case json.Number:
-			parts = append(parts, escapeFormKey(prefix)+"="+v.String())
+		case '"':
+			parts = append(parts, escapeFormKey(prefix)+"="+url.QueryEscape(rawUnquote(t, v)))
 		default:
-			t.Fatalf("formJSON made a %T at %s", tok, prefix)
+			require.True(t, isJSONNumber(string(v)), "formJSON made %s at %s", v, prefix)
+			parts = append(parts, escapeFormKey(prefix)+"="+string(v))
 		}
 	}
-	walk("")
+	walk("", data)
 	return strings.Join(parts, "&")
+}
+
+// rawUnquote decodes the JSON string token tok, keeping bytes that are not
+// UTF-8 as they are (encoding/json would make them U+FFFD).
+func rawUnquote(t *testing.T, tok []byte) string {
+	t.Helper()
+	var b []byte
+	for i := 1; i < len(tok)-1; i++ {
+		if tok[i] != '\\' {
+			b = append(b, tok[i])
+			continue
+		}
+		i++
+		switch c := tok[i]; c {
+		case 'u':
+			r, err := strconv.ParseUint(string(tok[i+1:i+5]), 16, 32)
+			require.NoError(t, err)
+			i += 4
+			if utf16.IsSurrogate(rune(r)) && i+6 < len(tok) && tok[i+1] == '\\' && tok[i+2] == 'u' {
+				if r2, err := strconv.ParseUint(string(tok[i+3:i+7]), 16, 32); err == nil {
+					if d := utf16.DecodeRune(rune(r), rune(r2)); d != utf8.RuneError {
+						r, i = uint64(d), i+6
+					}
+				}
+			}
+			b = utf8.AppendRune(b, rune(r))
+		default:
+			b = append(b, map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}[c])
+		}
+	}
+	return string(b)
 }
 
 // escapeFormKey escapes a bracket-form name, keeping its brackets.

@@ -533,6 +533,10 @@ func TestServeFormAndJSONAlike(t *testing.T) {
 		{"negative value", "amount_requested[currency]=usd&amount_requested[value]=-5&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay",
 			`{"amount_requested":{"currency":"usd","value":-5},"initiated_at":1730211363,"payment_method_details":{"custom":{"display_name":"newpay"}}}`},
 		{"missing", "initiated_at=1730211363", `{"initiated_at":1730211363}`},
+		{"text not UTF-8", "amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay&description=%ff",
+			"{\"amount_requested\":{\"currency\":\"usd\",\"value\":1000},\"initiated_at\":1730211363,\"payment_method_details\":{\"custom\":{\"display_name\":\"newpay\"}},\"description\":\"\xff\"}"},
+		{"metadata key not UTF-8", "amount_requested[currency]=usd&amount_requested[value]=1000&initiated_at=1730211363&payment_method_details[custom][display_name]=newpay&metadata[%fe]=1",
+			"{\"amount_requested\":{\"currency\":\"usd\",\"value\":1000},\"initiated_at\":1730211363,\"payment_method_details\":{\"custom\":{\"display_name\":\"newpay\"}},\"metadata\":{\"\xfe\":\"1\"}}"},
 	}
 	// IDs differ between two created records; nothing else may.
 	scrub := func(body string) string {
