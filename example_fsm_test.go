@@ -57,7 +57,7 @@ func ExampleParseState() {
 	fmt.Println(err)
 	// Output:
 	// canceled <nil>
-	// payrec: invalid state "Canceled"
+	// payrec: Invalid state: must be one of pending, guaranteed, failed or canceled, got "Canceled".
 }
 
 func ExampleEvent_Target() {

@@ -89,7 +89,7 @@ func ParseState(name string) (State, error) {
 			return State(s), nil
 		}
 	}
-	return Pending, fmt.Errorf("payrec: invalid state %q", name)
+	return Pending, enumError("state", "pending, guaranteed, failed or canceled", name)
 }
 
 // Event is something reported about a pending attempt that resolves it.
@@ -165,7 +165,15 @@ func ParseEvent(name string) (Event, error) {
 			return Event(e), nil
 		}
 	}
-	return 0, fmt.Errorf("payrec: invalid event %q", name)
+	return 0, enumError("event", "guarantee, fail or cancel", name)
+}
+
+// enumError rejects name as a value of the enum what, a parameter error in
+// the API's words, so that it matches ErrInvalidParameter wherever it is
+// decoded (an importer's own struct among them).
+func enumError(what, names, name string) error {
+	return &Error{Type: ErrorType, Context: "payrec", Err: ErrInvalidParameter,
+		Message: fmt.Sprintf("Invalid %s: must be one of %s, got %q.", what, names, name)}
 }
 
 // Target returns the state that e leads to from [Pending]: [Guaranteed] for

@@ -99,7 +99,7 @@ func TestCompileDefensive(t *testing.T) {
 	})
 	t.Run("unknown destination", func(t *testing.T) {
 		events := fsm.Events{{Name: Guarantee.String(), Src: []string{Pending.String()}, Dst: "succeeded"}}
-		assert.PanicsWithValue(t, `payrec: lifecycle: pending --guarantee--> "succeeded": payrec: invalid state "succeeded"`,
+		assert.PanicsWithValue(t, `payrec: lifecycle: pending --guarantee--> "succeeded": payrec: Invalid state: must be one of pending, guaranteed, failed or canceled, got "succeeded".`,
 			func() { compile(events) })
 	})
 }

@@ -235,7 +235,7 @@ func TestStateInvalid(t *testing.T) {
 		t.Run("parse "+in, func(t *testing.T) {
 			_, err := payrec.ParseState(in)
 			require.Error(t, err)
-			assert.EqualError(t, err, `payrec: invalid state "`+in+`"`)
+			assert.EqualError(t, err, `payrec: Invalid state: must be one of pending, guaranteed, failed or canceled, got "`+in+`".`)
 
 			u := payrec.Failed
 			require.Error(t, u.UnmarshalText([]byte(in)))
@@ -289,7 +289,7 @@ func TestEventInvalid(t *testing.T) {
 		t.Run("parse "+in, func(t *testing.T) {
 			_, err := payrec.ParseEvent(in)
 			require.Error(t, err)
-			assert.EqualError(t, err, `payrec: invalid event "`+in+`"`)
+			assert.EqualError(t, err, `payrec: Invalid event: must be one of guarantee, fail or cancel, got "`+in+`".`)
 
 			u := payrec.Cancel
 			require.Error(t, u.UnmarshalText([]byte(in)))
@@ -420,7 +420,7 @@ func FuzzParseState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := payrec.ParseState(in)
 		if err != nil {
-			if !strings.Contains(err.Error(), "payrec: invalid state") {
+			if !strings.Contains(err.Error(), "payrec: Invalid state: ") {
 				t.Fatalf("ParseState(%q) error = %v, want it to name the problem", in, err)
 			}
 			return
@@ -445,7 +445,7 @@ func FuzzParseEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		e, err := payrec.ParseEvent(in)
 		if err != nil {
-			if !strings.Contains(err.Error(), "payrec: invalid event") {
+			if !strings.Contains(err.Error(), "payrec: Invalid event: ") {
 				t.Fatalf("ParseEvent(%q) error = %v, want it to name the problem", in, err)
 			}
 			return

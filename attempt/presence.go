@@ -3,6 +3,8 @@ package attempt
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/payrec/payrec/internal/wire"
 )
 
 // CustomerPresence says whether the customer was in the checkout flow when
@@ -41,7 +43,8 @@ func ParseCustomerPresence(s string) (CustomerPresence, error) {
 	case "off_session":
 		return OffSession, nil
 	}
-	return 0, fmt.Errorf("attempt: unknown customer_presence %q (want on_session or off_session)", s)
+	return 0, wire.At(pkg, "customer_presence").Errorf("", nil,
+		"Invalid customer_presence: must be one of on_session or off_session, got %q", s)
 }
 
 // MarshalText encodes p as its name; the zero value and undefined values are

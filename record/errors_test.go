@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/payrec/payrec"
+	"github.com/payrec/payrec/attempt"
 	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 )
@@ -222,4 +223,46 @@ func TestEnvelopeOfLogLine(t *testing.T) {
 	assert.Equal(t, "params[failed_at]", got["param"])
 	assert.Equal(t, "Invalid integer: params[failed_at] must be a Unix timestamp in whole seconds, got \"later\".", got["message"])
 	assert.Contains(t, err.Error(), "record: report log line 2: Invalid integer")
+}
+
+// TestEnumTextErrorsAreParameterErrors: the enum parsers and UnmarshalText
+// methods reject an unknown name with a *payrec.Error matching
+// payrec.ErrInvalidParameter, also when encoding/json calls them for an
+// importer's own struct, with a message in the API's words.
+func TestEnumTextErrorsAreParameterErrors(t *testing.T) {
+	var importer struct {
+		Presence attempt.CustomerPresence `json:"presence"`
+		Outcome  record.Outcome           `json:"outcome"`
+		State    payrec.State             `json:"state"`
+		Event    payrec.Event             `json:"event"`
+	}
+	tests := []struct {
+		name    string
+		err     error
+		param   string
+		message string
+	}{
+		{"ParseCustomerPresence", func() error { _, err := attempt.ParseCustomerPresence("sometimes"); return err }(),
+			"customer_presence", `Invalid customer_presence: must be one of on_session or off_session, got "sometimes".`},
+		{"CustomerPresence in JSON", json.Unmarshal([]byte(`{"presence":"On_Session"}`), &importer),
+			"customer_presence", `Invalid customer_presence: must be one of on_session or off_session, got "On_Session".`},
+		{"Outcome in JSON", json.Unmarshal([]byte(`{"outcome":"refunded"}`), &importer),
+			"outcome", `Invalid outcome: must be one of guaranteed or failed, got "refunded".`},
+		{"ParseState", func() error { _, err := payrec.ParseState("Pending"); return err }(),
+			"", `Invalid state: must be one of pending, guaranteed, failed or canceled, got "Pending".`},
+		{"State in JSON", json.Unmarshal([]byte(`{"state":"done"}`), &importer),
+			"", `Invalid state: must be one of pending, guaranteed, failed or canceled, got "done".`},
+		{"ParseEvent", func() error { _, err := payrec.ParseEvent("refund"); return err }(),
+			"", `Invalid event: must be one of guarantee, fail or cancel, got "refund".`},
+		{"Event in JSON", json.Unmarshal([]byte(`{"event":""}`), &importer),
+			"", `Invalid event: must be one of guarantee, fail or cancel, got "".`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var pe *payrec.Error
+			require.ErrorAs(t, tt.err, &pe)
+			assert.ErrorIs(t, tt.err, payrec.ErrInvalidParameter)
+			assert.Equal(t, [3]string{payrec.ErrorType, tt.param, tt.message}, [3]string{pe.Type, pe.Param, pe.Message})
+		})
+	}
 }

@@ -52,7 +52,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 	case "failed":
 		*o = OutcomeFailed
 	default:
-		return fmt.Errorf("record: invalid outcome %q (want guaranteed or failed)", b)
+		return root.Key("outcome").Errorf("", nil, "Invalid outcome: must be one of guaranteed or failed, got %q", b)
 	}
 	return nil
 }
