@@ -230,8 +230,8 @@ func (a *Attempt) Metadata() map[string]string {
 	return m
 }
 
-// Clone returns a copy of a that shares no memory with it.
-func (a *Attempt) Clone() Attempt {
+// clone returns a copy of a that shares no memory with it.
+func (a *Attempt) clone() Attempt {
 	c := *a
 	if a.metadata != nil {
 		c.metadata = maps.Clone(a.metadata)
@@ -243,6 +243,7 @@ func init() {
 	attemptops.Register(attemptops.Ops[Attempt, PaymentMethodDetails, ProcessorDetails, ShippingDetails,
 		CustomerDetails, CustomerPresence]{
 		New:                 newAttempt,
+		Clone:               (*Attempt).clone,
 		CheckTime:           (*Attempt).checkTime,
 		Transition:          (*Attempt).transition,
 		Settle:              settle,

@@ -402,7 +402,7 @@ func TestClone(t *testing.T) {
 	a := newAttempt(t, in)
 	before := mustJSON(t, a)
 
-	c := a.Clone()
+	c := attempt.Clone(&a)
 	assert.Equal(t, before, mustJSON(t, c), "a clone encodes the same")
 	require.NoError(t, attempt.Transition(&c, payrec.Guarantee, t0+1))
 	attempt.Refund(&c, money.New(10, usd))
@@ -413,7 +413,7 @@ func TestClone(t *testing.T) {
 
 	// A clone of an attempt without metadata still encodes metadata as {}.
 	b := newAttempt(t, validInit())
-	cb := b.Clone()
+	cb := attempt.Clone(&b)
 	assert.Contains(t, mustJSON(t, cb), `"metadata":{}`)
 }
 

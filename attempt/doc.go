@@ -6,9 +6,9 @@
 // which hands out copies and changes its own attempts only through its
 // reports, after checking their rules. This package gives what an importer
 // reads (the attempt, its state, its amounts, its details) and Stripe's JSON
-// for them. An Attempt is not
-// safe for concurrent mutation; [Attempt.Clone] returns a copy that shares
-// no memory with it, and the accessors return copies.
+// for them. An Attempt has no exported way to change it, and its accessors
+// return copies: the attempts a record hands out share no memory with its
+// own.
 //
 // # Lifecycle and timestamps
 //

@@ -5,11 +5,14 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/payrec/payrec/attempt"
 )
 
 // TestDocComments keeps the house rule that every exported name is
@@ -79,4 +82,22 @@ func TestDocComments(t *testing.T) {
 	for _, heading := range []string{"# Lifecycle and timestamps", "# Amounts", "# Details", "# JSON", "# IDs"} {
 		assert.Contains(t, string(doc), "// "+heading+"\n", "doc.go has the heading %q", heading)
 	}
+}
+
+// TestAttemptExportsOnlyReaders: an importer's Attempt has accessors, its
+// JSON and IsValid, and nothing that changes or copies it for a record (the
+// record's plumbing lives in internal/attemptops). A new exported method
+// must be added here on purpose.
+func TestAttemptExportsOnlyReaders(t *testing.T) {
+	want := []string{"AppendJSON", "Authorized", "Canceled", "CanceledAt", "Created", "CustomerDetails",
+		"CustomerPresence", "Description", "Failed", "FailedAt", "Guaranteed", "GuaranteedAt", "ID",
+		"InitiatedAt", "IsValid", "Livemode", "MarshalJSON", "Metadata", "OutcomeAt", "PaymentMethodDetails",
+		"PaymentRecord", "Pending", "ProcessorDetails", "Refunded", "Requested", "ShippingDetails", "State",
+		"UnmarshalJSON"}
+	typ := reflect.TypeOf(&attempt.Attempt{})
+	var got []string
+	for i := range typ.NumMethod() {
+		got = append(got, typ.Method(i).Name)
+	}
+	assert.Equal(t, want, got)
 }

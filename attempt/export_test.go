@@ -29,6 +29,8 @@ func CheckTime(a *Attempt, e payrec.Event, at int64) error {
 
 func Refund(a *Attempt, amt money.Amount) { ops().Refund(a, amt) }
 
+func Clone(a *Attempt) Attempt { return ops().Clone(a) }
+
 func SetShippingDetails(a *Attempt, d ShippingDetails) { ops().SetShipping(a, d) }
 
 func SetCustomerDetails(a *Attempt, d CustomerDetails) { ops().SetCustomer(a, d) }

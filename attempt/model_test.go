@@ -115,7 +115,7 @@ func TestAttemptModel(t *testing.T) {
 				m.refunded += v
 			},
 			"clone": func(t *rapid.T) {
-				c := a.Clone()
+				c := attempt.Clone(&a)
 				require.Equal(t, mustJSON(t, a), mustJSON(t, c))
 				_ = attempt.Transition(&c, payrec.Cancel, m.initiated)
 				if c.State() == payrec.Guaranteed && c.Guaranteed().IsPositive() {

@@ -30,12 +30,12 @@ func (r *Record) ResetTo(src *Record) {
 		}
 	}
 	if n == 1 {
-		r.first[0] = src.attempts[0].Clone()
+		r.first[0] = ops.Clone(&src.attempts[0])
 		r.attempts = r.first[:]
 	} else {
 		// Only the latest attempt changes; the earlier ones are as cloned.
 		r.attempts = r.attempts[:n]
-		r.attempts[n-1] = src.attempts[n-1].Clone()
+		r.attempts[n-1] = ops.Clone(&src.attempts[n-1])
 	}
 
 	for _, f := range r.refunds[len(src.refunds):] {

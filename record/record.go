@@ -138,7 +138,7 @@ func (r *Record) NumAttempts() int { return len(r.attempts) }
 func (r *Record) Attempts() []attempt.Attempt {
 	out := make([]attempt.Attempt, len(r.attempts))
 	for i := range r.attempts {
-		out[i] = r.attempts[i].Clone()
+		out[i] = ops.Clone(&r.attempts[i])
 	}
 	return out
 }
@@ -149,7 +149,7 @@ func (r *Record) LatestAttempt() (attempt.Attempt, bool) {
 	if len(r.attempts) == 0 {
 		return attempt.Attempt{}, false
 	}
-	return r.attempts[len(r.attempts)-1].Clone(), true
+	return ops.Clone(&r.attempts[len(r.attempts)-1]), true
 }
 
 // Refunds returns the record's refunds, oldest first.
@@ -249,12 +249,12 @@ func (r *Record) Clone() *Record {
 	switch len(r.attempts) {
 	case 0:
 	case 1:
-		c.first[0] = r.attempts[0].Clone()
+		c.first[0] = ops.Clone(&r.attempts[0])
 		c.attempts = c.first[:]
 	default:
 		c.attempts = make([]attempt.Attempt, len(r.attempts), cap(r.attempts))
 		for i := range r.attempts {
-			c.attempts[i] = r.attempts[i].Clone()
+			c.attempts[i] = ops.Clone(&r.attempts[i])
 		}
 	}
 	return c

@@ -44,6 +44,9 @@ type Ops[A, PM, Proc, Ship, Cust, Pres any] struct {
 	// New returns a pending attempt made from in, or a parameter error
 	// naming the first field that is missing or invalid.
 	New func(in Init[PM, Proc, Ship, Cust, Pres]) (A, error)
+	// Clone returns a copy of a that shares no memory with it: what a
+	// record hands out or keeps apart from its own attempts.
+	Clone func(a *A) A
 	// CheckTime reports whether at may be the time of the attempt's next
 	// outcome: positive and not before its initiated_at; p names the
 	// parameter in the error.
