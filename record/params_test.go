@@ -804,3 +804,36 @@ func TestEntryRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeReport: DecodeReport decodes each op's params as that params
+// type's UnmarshalJSON does, through the one table of ops, and refuses an
+// unknown op with a parameter error.
+func TestDecodeReport(t *testing.T) {
+	for _, pt := range allParamsTypes {
+		t.Run(pt.op, func(t *testing.T) {
+			want, err := pt.decode([]byte(pt.minimal()))
+			require.NoError(t, err)
+			got, err := record.DecodeReport(pt.op, []byte(pt.minimal()))
+			require.NoError(t, err)
+			assert.Equal(t, pt.op, got.Op())
+			wb, err := json.Marshal(want)
+			require.NoError(t, err)
+			gb, err := json.Marshal(got)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(wb), string(gb))
+
+			_, want1 := pt.decode([]byte(pt.with(`"bogus":1`)))
+			_, got1 := record.DecodeReport(pt.op, []byte(pt.with(`"bogus":1`)))
+			var wpe, gpe *payrec.Error
+			require.ErrorAs(t, want1, &wpe)
+			require.ErrorAs(t, got1, &gpe)
+			assert.Equal(t, stripeFields(wpe), stripeFields(gpe))
+		})
+	}
+	_, err := record.DecodeReport("report_nothing", []byte(`{}`))
+	var pe *payrec.Error
+	require.ErrorAs(t, err, &pe)
+	assert.ErrorIs(t, err, payrec.ErrInvalidParameter)
+	assert.Equal(t, "op", pe.Param)
+	assert.Equal(t, `Unknown op "report_nothing".`, pe.Message)
+}

@@ -147,6 +147,19 @@ var reportOps = map[string]reportOp{
 	},
 }
 
+// DecodeReport decodes params, the JSON parameters of the endpoint op (one
+// of the Op constants), into its params type, as a report log line's params
+// are decoded: what an HTTP layer needs to turn a request into a Report. An
+// unknown op is a parameter error naming op; a parameter error names the
+// parameter as the request does ("failed_at", not "params[failed_at]").
+func DecodeReport(op string, params []byte) (Report, error) {
+	kind, ok := reportOps[op]
+	if !ok {
+		return nil, wire.At(pkg, "op").Errorf("", nil, "Unknown op %q", op)
+	}
+	return kind.decode(params, root)
+}
+
 // applyAs makes the apply function of a table entry from the operation of
 // the params type T.
 func applyAs[T Report](apply func(*Record, T) error) func(*Record, Report) error {

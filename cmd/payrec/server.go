@@ -291,32 +291,7 @@ func decodeReport(op, id string, params []byte, created int64, live bool) (recor
 		}
 		full = append(full, '}')
 	}
-	var rep record.Report
-	switch op {
-	case record.OpReportPayment:
-		var p record.ReportPaymentParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportPaymentAttempt:
-		var p record.ReportPaymentAttemptParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportPaymentAttemptFailed:
-		var p record.ReportPaymentAttemptFailedParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportPaymentAttemptGuaranteed:
-		var p record.ReportPaymentAttemptGuaranteedParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportPaymentAttemptCanceled:
-		var p record.ReportPaymentAttemptCanceledParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportPaymentAttemptInformational:
-		var p record.ReportPaymentAttemptInformationalParams
-		err, rep = p.UnmarshalJSON(full), &p
-	case record.OpReportRefund:
-		var p record.ReportRefundParams
-		err, rep = p.UnmarshalJSON(full), &p
-	default:
-		return nil, "", fmt.Errorf("payrec serve: no decoder for op %q", op)
-	}
+	rep, err := record.DecodeReport(op, full)
 	if err != nil {
 		return nil, "", err
 	}
