@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/payrec/payrec/attempt"
+	"github.com/payrec/payrec/internal/pgenv"
 	"github.com/payrec/payrec/money"
 	"github.com/payrec/payrec/record"
 	"github.com/payrec/payrec/record/recordtest"
@@ -29,7 +30,7 @@ import (
 
 // envPostgres names the variable holding the URL of the PostgreSQL
 // database the tests may use; without it they are skipped.
-const envPostgres = "PAYREC_TEST_POSTGRES"
+const envPostgres = pgenv.Var
 
 // envPostgresCount names a file TestMain writes the number of passed
 // PostgreSQL tests to, so that CI can fail when none ran.
@@ -42,9 +43,7 @@ func TestMain(m *testing.M) {
 	if helperMain() {
 		return
 	}
-	if os.Getenv(envPostgres) == "" {
-		fmt.Printf("store: PostgreSQL tests skipped; set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them\n", envPostgres)
-	}
+	pgenv.NoteSkipped("store")
 	code := m.Run()
 	if os.Getenv(envPostgres) != "" {
 		fmt.Printf("store: %d PostgreSQL tests passed\n", postgresPassed.Load())
@@ -118,7 +117,7 @@ func newPostgresSchema(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(envPostgres)
 	if base == "" {
-		t.Skipf("PostgreSQL tests skipped; set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them", envPostgres)
+		t.Skip(pgenv.Skipped("store"))
 	}
 	schema := fmt.Sprintf("payrec_t%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
 	ctx := context.Background()

@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	stripe "github.com/stripe/stripe-go/v86"
+
+	"github.com/payrec/payrec/internal/pgenv"
 )
 
 // The tests here run payrec serve as real processes: the test binary
@@ -41,6 +43,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(argv, os.Stdin, os.Stdout, os.Stderr))
 	}
+	pgenv.NoteSkipped("cmd/payrec")
 	os.Exit(m.Run())
 }
 
@@ -181,7 +184,7 @@ func TestServeRestart(t *testing.T) {
 func TestServeTwoProcessesOnePostgres(t *testing.T) {
 	pg := os.Getenv("PAYREC_TEST_POSTGRES")
 	if pg == "" {
-		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://... to run them")
+		t.Skip(pgenv.Skipped("cmd/payrec"))
 	}
 	dsn := withSearchPath(t, pg, testSchema(t))
 	ctx := context.Background()

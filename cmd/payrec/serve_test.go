@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 	stripe "github.com/stripe/stripe-go/v86"
 
+	"github.com/payrec/payrec/internal/pgenv"
 	"github.com/payrec/payrec/internal/wire"
 	"github.com/payrec/payrec/store"
 )
@@ -937,7 +938,7 @@ func TestServeRedactsDSN(t *testing.T) {
 func TestServeDropsTestSchemas(t *testing.T) {
 	pg := os.Getenv("PAYREC_TEST_POSTGRES")
 	if pg == "" {
-		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://... to run them")
+		t.Skip(pgenv.Skipped("cmd/payrec"))
 	}
 	var schema string
 	t.Run("a test using a schema", func(t *testing.T) {
