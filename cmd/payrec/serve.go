@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,11 +38,14 @@ type serveConfig struct {
 	addr string
 	dsn  string
 	keys []string
+	// grace bounds how long a stop waits for requests in flight; 0 means
+	// shutdownTimeout.
+	grace time.Duration
 }
 
 // runServe is payrec serve: it listens until SIGTERM or SIGINT, then
-// finishes the requests in flight (for at most shutdownTimeout), closes the
-// store and exits 0.
+// finishes the requests in flight (for at most shutdownTimeout, then cuts
+// off the rest, saying how many), closes the store and exits 0.
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
@@ -101,8 +105,10 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
 		ln.Close()
 		return openStoreError(cfg.dsn, err)
 	}
+	var active activeConns
 	srv := &http.Server{
 		Handler:           newServer(st, keys, time.Now, logger),
+		ConnState:         active.track,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -119,14 +125,23 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
 	select {
 	case err = <-done: // the listener failed
 	case <-ctx.Done():
-		logger.Info("shutting down", "timeout", shutdownTimeout)
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		err = srv.Shutdown(sctx)
-		cancel()
-		if err != nil {
-			srv.Close() // cancels the requests still running
+		grace := cfg.grace
+		if grace <= 0 {
+			grace = shutdownTimeout
 		}
-		<-done
+		logger.Info("shutting down", "timeout", grace)
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
+		if srv.Shutdown(sctx) != nil {
+			// The bound passed: a slow or stalled client must not keep
+			// the process (and its store) from stopping. Closing the
+			// connections cancels those requests; none of them has an
+			// answer, and the store decides each report whole or not at all.
+			logger.Warn("requests still in flight when the shutdown timeout passed were cut off",
+				"requests", active.count(), "timeout", grace)
+			srv.Close()
+		}
+		cancel()
+		err = <-done
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
@@ -138,6 +153,32 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
 		logger.Info("stopped")
 	}
 	return err
+}
+
+// activeConns counts the server's connections that are reading or serving
+// a request (HTTP/1.1 serves one at a time per connection).
+type activeConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (a *activeConns) track(c net.Conn, state http.ConnState) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if state == http.StateActive {
+		if a.conns == nil {
+			a.conns = make(map[net.Conn]struct{})
+		}
+		a.conns[c] = struct{}{}
+	} else {
+		delete(a.conns, c)
+	}
+}
+
+func (a *activeConns) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.conns)
 }
 
 // isLoopback reports whether addr is on a loopback interface only.

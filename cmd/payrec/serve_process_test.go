@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -25,6 +26,7 @@ import (
 	stripe "github.com/stripe/stripe-go/v86"
 
 	"github.com/payrec/payrec/internal/pgenv"
+	"github.com/payrec/payrec/store"
 )
 
 // The tests here run payrec serve as real processes: the test binary
@@ -275,4 +277,57 @@ func TestServeShutdownFinishesInFlight(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode, string(b))
 	assert.Contains(t, string(b), `"object":"payment_record"`)
 	p.stop(t) // wants exit 0 and "stopped"
+}
+
+// TestServeShutdownCutsOffStalledRequest: a client that stalls mid-body
+// cannot keep the server from stopping. When the shutdown bound passes the
+// server says how many requests it cut off, closes the store and stops
+// without an error (exit status 0).
+func TestServeShutdownCutsOffStalledRequest(t *testing.T) {
+	logs := &syncBuffer{}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan error, 1)
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "payrec.db")
+	go func() {
+		done <- serve(ctx, serveConfig{addr: "127.0.0.1:0", dsn: dsn, keys: []string{testKey}, grace: 300 * time.Millisecond},
+			slog.New(slog.NewTextHandler(logs, nil)))
+	}()
+	var addr string
+	require.Eventually(t, func() bool {
+		m := listeningRE.FindStringSubmatch(logs.String())
+		if m != nil {
+			addr = m[1]
+		}
+		return m != nil
+	}, 30*time.Second, 10*time.Millisecond)
+
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /v1/payment_records/report_payment HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", testKey)
+	require.NoError(t, err)
+	// The server says 100 Continue when the handler starts reading the body.
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "HTTP/1.1 100 Continue\r\n", line)
+	_, err = io.WriteString(conn, "descri") // and 94 bytes never come
+	require.NoError(t, err)
+
+	stop() // SIGTERM
+	select {
+	case err := <-done:
+		require.NoError(t, err, "serve after the shutdown bound:\n%s", logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop:\n%s", logs)
+	}
+	out := logs.String()
+	assert.Contains(t, out, `were cut off" requests=1`)
+	assert.Contains(t, out, "msg=stopped")
+	assert.NotContains(t, out, "level=ERROR")
+	// The store was closed: another Store can open the same file.
+	st, err := store.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
 }
