@@ -184,7 +184,7 @@ func TestServeRestart(t *testing.T) {
 // refunds never exceed the guaranteed amount, and metadata updates are all
 // kept (no lost update).
 func TestServeTwoProcessesOnePostgres(t *testing.T) {
-	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	pg := pgenv.URL()
 	if pg == "" {
 		t.Skip(pgenv.Skipped("cmd/payrec"))
 	}

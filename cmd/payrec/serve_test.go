@@ -81,7 +81,7 @@ func storeDSNs(t *testing.T) map[string]func(t *testing.T) *store.Store {
 			return openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "payrec.db"))
 		},
 	}
-	if pg := os.Getenv("PAYREC_TEST_POSTGRES"); pg != "" {
+	if pg := pgenv.URL(); pg != "" {
 		m["postgres"] = func(t *testing.T) *store.Store { return openStore(t, pg, store.WithSchema(testSchema(t))) }
 	}
 	return m
@@ -105,7 +105,7 @@ func testSchema(t *testing.T) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		conn, err := pgx.Connect(ctx, os.Getenv("PAYREC_TEST_POSTGRES"))
+		conn, err := pgx.Connect(ctx, pgenv.URL())
 		if err != nil {
 			t.Errorf("dropping schema %s: %v", schema, err)
 			return
@@ -911,7 +911,7 @@ func TestServeRedactsDSN(t *testing.T) {
 	}
 
 	// The "listening" line, on a PostgreSQL server that ignores the password.
-	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	pg := pgenv.URL()
 	if pg == "" {
 		return
 	}
@@ -936,7 +936,7 @@ func TestServeRedactsDSN(t *testing.T) {
 // TestServeDropsTestSchemas: the PostgreSQL schema a test makes is gone
 // when the test ends, so test runs do not fill the shared database.
 func TestServeDropsTestSchemas(t *testing.T) {
-	pg := os.Getenv("PAYREC_TEST_POSTGRES")
+	pg := pgenv.URL()
 	if pg == "" {
 		t.Skip(pgenv.Skipped("cmd/payrec"))
 	}
@@ -952,4 +952,78 @@ func TestServeDropsTestSchemas(t *testing.T) {
 	var n int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_namespace WHERE nspname = $1", schema).Scan(&n))
 	assert.Zero(t, n, "schema %s is left behind", schema)
+}
+
+// TestServeClientGoneCancelsStoreWork: each request's context reaches the
+// store, so a client that goes away ends the work it asked for. A second
+// PostgreSQL session locks the store's tables, so that the store's queries
+// wait; the client then hangs up, and the store call ends with
+// context.Canceled (logged as status 499) while the lock is still held.
+func TestServeClientGoneCancelsStoreWork(t *testing.T) {
+	pg := pgenv.URL()
+	if pg == "" {
+		t.Skip(pgenv.Skipped("cmd/payrec"))
+	}
+	ctx := context.Background()
+	schema := testSchema(t)
+	ts := startServer(t, openStore(t, pg, store.WithSchema(schema)))
+	pr, err := ts.client(testKey).V1PaymentRecords.ReportPayment(ctx, guaranteedPayment())
+	require.NoError(t, err)
+
+	locker, err := pgx.Connect(ctx, pg)
+	require.NoError(t, err)
+	defer locker.Close(ctx)
+	tables := []string{}
+	for _, tbl := range []string{"records", "reports", "attempts"} {
+		tables = append(tables, pgx.Identifier{schema, tbl}.Sanitize())
+	}
+	tx, err := locker.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, "LOCK TABLE "+strings.Join(tables, ", ")+" IN ACCESS EXCLUSIVE MODE")
+	require.NoError(t, err)
+	waiting := func() int { // store sessions waiting for the lock
+		var n int
+		require.NoError(t, locker.QueryRow(ctx, "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ANY($1::regclass[])",
+			tables).Scan(&n))
+		return n
+	}
+
+	for _, tc := range []struct{ name, request string }{
+		{"retrieve", "GET /v1/payment_records/" + pr.ID},
+		{"list", "GET /v1/payment_records?limit=3"},
+		{"retrieve attempt", "GET /v1/payment_attempt_records/" + pr.LatestPaymentAttemptRecord},
+		{"list attempts", "GET /v1/payment_attempt_records?payment_record=" + pr.ID},
+		{"report", "POST /v1/payment_records/" + pr.ID + "/report_refund"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := "outcome=refunded&processor_details[type]=custom&processor_details[custom][refund_reference]=re_gone&refunded[refunded_at]=1730300000"
+			if strings.HasPrefix(tc.request, "GET") {
+				body = ""
+			}
+			conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+			require.NoError(t, err)
+			defer conn.Close()
+			_, err = fmt.Fprintf(conn, "%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+				"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", tc.request, testKey, len(body), body)
+			require.NoError(t, err)
+			require.Eventually(t, func() bool { return waiting() == 1 }, 10*time.Second, 10*time.Millisecond,
+				"the store's query waits for the lock")
+			before := strings.Count(ts.logs.String(), "msg=request ")
+			require.NoError(t, conn.Close()) // the client goes away
+			require.Eventually(t, func() bool { return strings.Count(ts.logs.String(), "msg=request ") > before },
+				10*time.Second, 10*time.Millisecond, "the request ends while the lock is held")
+			lines := strings.Split(strings.TrimSpace(ts.logs.String()), "\n")
+			last := lines[len(lines)-1]
+			assert.Contains(t, last, "status=499", last)
+			assert.Contains(t, last, `err="`, last)
+			assert.Contains(t, last, "context canceled", last)
+			assert.Eventually(t, func() bool { return waiting() == 0 }, 10*time.Second, 10*time.Millisecond,
+				"the store's query was canceled in PostgreSQL too")
+		})
+	}
+	require.NoError(t, tx.Rollback(ctx))
+	got, err := ts.client(testKey).V1PaymentRecords.Retrieve(ctx, pr.ID, nil)
+	require.NoError(t, err)
+	assert.Zero(t, got.AmountRefunded.Value, "the refund whose client went away was not stored")
 }

@@ -70,6 +70,7 @@ type response struct {
 	http.ResponseWriter
 	status   int
 	replayed bool
+	gone     error // how the work ended when the client went away first
 }
 
 func (w *response) WriteHeader(code int) {
@@ -112,6 +113,9 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			"status", status, "duration", time.Since(start).Round(time.Microsecond), "livemode", live}
 		if w.replayed {
 			attrs = append(attrs, "idempotent_replayed", true)
+		}
+		if status == 499 && w.gone != nil {
+			attrs = append(attrs, "err", w.gone)
 		}
 		s.log.Info("request", attrs...)
 	}()
@@ -370,6 +374,9 @@ func internalError() error {
 // fail answers err as Stripe's envelope with Stripe's status.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		if rw, ok := w.(*response); ok {
+			rw.gone = err // for the log line
+		}
 		return // the client is gone; nobody reads an answer
 	}
 	status, out := classify(err)
