@@ -43,6 +43,9 @@ func (a Address) check(p wire.Path) error {
 }
 
 // AppendJSON appends a as Stripe's address hash (every key present).
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (a Address) AppendJSON(b []byte) []byte {
 	ms := a.members()
 	return appendHash(b, nil, ms[:])
@@ -88,6 +91,9 @@ func (d BillingDetails) check(p wire.Path) error {
 }
 
 // AppendJSON appends d as Stripe's billing_details hash, or null when zero.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d BillingDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
@@ -137,6 +143,9 @@ func (d CustomDetails) check(p wire.Path) error {
 }
 
 // AppendJSON appends d as Stripe's custom payment method hash.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d CustomDetails) AppendJSON(b []byte) []byte {
 	b = append(b, '{')
 	b = wire.AppendKey(b, "display_name")
@@ -249,6 +258,9 @@ func (d PaymentMethodDetails) check(p wire.Path) error {
 
 // AppendJSON appends d as Stripe's payment_method_details hash with its keys
 // in sorted order, or null when zero.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d PaymentMethodDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
@@ -341,6 +353,9 @@ func (d *ShippingDetails) members() [2]member {
 }
 
 // AppendJSON appends d as Stripe's shipping_details hash, or null when zero.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d ShippingDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
@@ -394,6 +409,9 @@ func (d *CustomerDetails) members() [4]member {
 }
 
 // AppendJSON appends d as Stripe's customer_details hash, or null when zero.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d CustomerDetails) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
 		return append(b, "null"...)
@@ -447,6 +465,9 @@ func (d ProcessorDetails) check(p wire.Path) error {
 
 // AppendJSON appends d as Stripe's processor_details hash; an empty Type is
 // written as "custom", any other as it is.
+//
+// Strings are copied as they are: text that is not UTF-8, which no report
+// accepts, makes output that is not UTF-8 either. MarshalJSON refuses it.
 func (d ProcessorDetails) AppendJSON(b []byte) []byte {
 	typ := d.Type
 	if typ == "" {
