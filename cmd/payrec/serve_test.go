@@ -707,6 +707,40 @@ func TestServeUnsetMetadata(t *testing.T) {
 	})
 }
 
+// raceRefunds has clients goroutines each refund $1.00 of the $10.00
+// record id through the client pick gives it, after calling also, when
+// given, with that client: exactly ten refunds succeed and the others are
+// refused with a 400.
+func raceRefunds(t *testing.T, clients int, id string, pick func(i int) *stripe.Client, also func(i int, sc *stripe.Client)) {
+	t.Helper()
+	ctx := context.Background()
+	var ok, refused atomic.Int32
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := pick(i)
+			if also != nil {
+				also(i, sc)
+			}
+			_, err := sc.V1PaymentRecords.ReportRefund(ctx, id, refund(100, fmt.Sprintf("re_%d", i)))
+			var se *stripe.Error
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.As(err, &se) && se.HTTPStatusCode == 400:
+				refused.Add(1)
+			default:
+				t.Errorf("client %d: refund: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(10), ok.Load(), "refunds accepted")
+	assert.Equal(t, int32(clients-10), refused.Load(), "refunds refused")
+}
+
 // TestServeConcurrentRefunds races 16 clients, each refunding $1.00 of a
 // $10.00 payment: exactly ten succeed, the others are refused, and the
 // record shows $10.00 refunded, never more.
@@ -715,29 +749,9 @@ func TestServeConcurrentRefunds(t *testing.T) {
 		ctx := context.Background()
 		pr, err := ts.client(testKey).V1PaymentRecords.ReportPayment(ctx, guaranteedPayment())
 		require.NoError(t, err)
-		const clients = 16
-		var ok, refused atomic.Int32
-		var wg sync.WaitGroup
-		for i := range clients {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sc := ts.client(testKey) // a client, and a connection, each
-				_, err := sc.V1PaymentRecords.ReportRefund(ctx, pr.ID, refund(100, fmt.Sprintf("re_%d", i)))
-				var se *stripe.Error
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case errors.As(err, &se) && se.HTTPStatusCode == 400:
-					refused.Add(1)
-				default:
-					t.Errorf("refund %d: %v", i, err)
-				}
-			}()
-		}
-		wg.Wait()
-		assert.Equal(t, int32(10), ok.Load())
-		assert.Equal(t, int32(clients-10), refused.Load())
+		raceRefunds(t, 16, pr.ID, func(int) *stripe.Client {
+			return ts.client(testKey) // a client, and a connection, each
+		}, nil)
 		got, err := ts.client(testKey).V1PaymentRecords.Retrieve(ctx, pr.ID, nil)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1000), got.AmountRefunded.Value)
