@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -40,20 +39,19 @@ func refund(ref string, cents int64) record.ReportRefundParams {
 }
 
 // backends lists the stores the basic tests run on, each opened afresh.
+// backends opens a Store on a new database of each of allBackends, closed
+// when t ends.
 func backends(t *testing.T) map[string]func(t *testing.T, opts ...store.Option) *store.Store {
-	open := func(dsn func(t *testing.T) string) func(t *testing.T, opts ...store.Option) *store.Store {
-		return func(t *testing.T, opts ...store.Option) *store.Store {
-			s, err := store.Open(context.Background(), dsn(t), opts...)
+	m := make(map[string]func(t *testing.T, opts ...store.Option) *store.Store, len(allBackends))
+	for _, b := range allBackends {
+		m[b.name] = func(t *testing.T, opts ...store.Option) *store.Store {
+			s, err := store.Open(context.Background(), b.newDSN(t), opts...)
 			require.NoError(t, err)
 			t.Cleanup(func() { assert.NoError(t, s.Close()) })
 			return s
 		}
 	}
-	return map[string]func(t *testing.T, opts ...store.Option) *store.Store{
-		"memory":   open(func(*testing.T) string { return "memory" }),
-		"sqlite":   open(func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") }),
-		"postgres": open(pgSchemaDSN),
-	}
+	return m
 }
 
 func TestApplyGetAttemptLog(t *testing.T) {
@@ -262,35 +260,6 @@ func TestIdempotencyKeyInUse(t *testing.T) {
 	}
 }
 
-var schemaSeq atomic.Int64
-
-// pgSchemaDSN returns the PAYREC_TEST_POSTGRES URL with a search_path of a
-// fresh schema, dropped when t ends, and skips t without the variable.
-func pgSchemaDSN(t *testing.T) string {
-	base := os.Getenv("PAYREC_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
-	}
-	schema := fmt.Sprintf("payrec_basic_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
-
 // TestRaceTwoHandles races refunds on one record through two Stores on one
 // database: the writers of the two lose races to each other and retry.
 func TestRaceTwoHandles(t *testing.T) {
@@ -423,10 +392,10 @@ func assertSameError(t *testing.T, want, got error) {
 // through WithSchema (quoted: case kept) and the DSN (folded, as
 // PostgreSQL reads search_path).
 func TestPostgresSchemaNames(t *testing.T) {
-	base := pgSchemaDSN(t) // skips without PostgreSQL; its schema goes unused
-	base = base[:strings.LastIndex(base, "search_path=")-1]
+	newPostgresDSN(t) // skips without PostgreSQL; its schema goes unused
+	base := os.Getenv(envPostgres)
 	ctx := context.Background()
-	suffix := fmt.Sprintf("%d_%d", os.Getpid(), schemaSeq.Add(1))
+	suffix := fmt.Sprintf("%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
 	cases := []struct {
 		name   string
 		dsn    string
@@ -539,9 +508,9 @@ func TestOneKeyTwoHandles(t *testing.T) {
 
 // sharedDSNs are the backends two Stores can share, each giving a new
 // database for a test.
-var sharedDSNs = map[string]func(t *testing.T) string{
-	"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "payrec.db") },
-	"postgres": pgSchemaDSN,
+var sharedDSNs = map[string]func(t testing.TB) string{
+	sqliteBackend.name:   sqliteBackend.newDSN,
+	postgresBackend.name: postgresBackend.newDSN,
 }
 
 // openTwo opens two Stores on dsn, closed when t ends.
