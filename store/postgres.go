@@ -126,7 +126,7 @@ func openPostgres(ctx context.Context, dsn string, cfg *config) (backend, error)
 		return nil, err
 	}
 	s := &postgresStore{pool: pool, cache: newCache(cfg.cacheSize), seed: maphash.MakeSeed(), contendedAt: map[string]time.Time{}}
-	s.sqlReader = sqlReader{q: pgQueries{pool}, cache: s.cache, ph: func(n int) string { return fmt.Sprintf("$%d", n) }}
+	s.sqlReader = newSQLReader(pgQueries{pool}, s.cache, func(n int) string { return fmt.Sprintf("$%d", n) })
 	for i := range s.in {
 		s.in[i] = newBatcher()
 		s.wg.Add(1)

@@ -170,21 +170,6 @@ func (l loader) load(ctx context.Context, ids []string) (recs map[string]*record
 	return recs, errs, trusted, fresh, nil
 }
 
-// get loads one record for a reader.
-func (l loader) get(ctx context.Context, id string) (*record.Record, error) {
-	recs, errs, _, _, err := l.load(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if err := errs[id]; err != nil {
-		return nil, err
-	}
-	if recs[id] == nil {
-		return nil, recordNotFound(id)
-	}
-	return recs[id], nil
-}
-
 // batchView is what one batch's transaction sees: the records, attempts
 // and keys prefetched for its requests, with the writes of the requests
 // decided before.

@@ -121,7 +121,7 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{}), dataVersion: -1}
-	s.sqlReader = sqlReader{q: sqliteQueries{r}, cache: s.cache, ph: func(int) string { return "?" }}
+	s.sqlReader = newSQLReader(sqliteQueries{r}, s.cache, func(int) string { return "?" })
 	go s.run()
 	return s, nil
 }
