@@ -253,3 +253,59 @@ func benchHistory(b *testing.B, name, kind string, prior int) {
 		}
 	}
 }
+
+// BenchmarkGet: Gets by 32 goroutines of one record and of 32 records (one
+// each), and by a lone reader, on the SQL stores, each read checked
+// against the database. "grouped" is the store as it runs: the Gets that
+// arrive while a query runs share the next one; "alone" is the baseline of
+// one query per Get, in the same run.
+func BenchmarkGet(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		for _, shape := range []struct {
+			name             string
+			readers, records int
+		}{{"readers=32/records=1", 32, 1}, {"readers=32/records=32", 32, 32}, {"readers=1/records=1", 1, 1}} {
+			for _, grouped := range []bool{true, false} {
+				mode := "grouped"
+				if !grouped {
+					mode = "alone"
+				}
+				b.Run(fmt.Sprintf("%s/%s/%s", name, shape.name, mode), func(b *testing.B) {
+					s := open(b, benchDSN(b, name))
+					store.GroupReads(s, grouped)
+					runReaders(b, s, shape.readers, newRecords(b, s, shape.records))
+				})
+			}
+		}
+	}
+}
+
+// runReaders gets b.N records with n goroutines; goroutine g reads
+// ids[g%len(ids)]. It reports the throughput in reads/s.
+func runReaders(b *testing.B, s *store.Store, n int, ids []string) {
+	ctx := context.Background()
+	for _, id := range ids {
+		get(b, s, id) // cached, as a server's records are
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := ids[g%len(ids)]
+			for next.Add(1) <= int64(b.N) {
+				if _, err := s.Get(ctx, id); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reads/s")
+}
