@@ -51,7 +51,10 @@
 // Decoded records are cached (WithCacheSize) and checked by version, never
 // trusted alone: a read asks the database for the reports after the cached
 // version only, so the cost of an Apply does not grow with the record's
-// history. The SQLite writer skips even that while PRAGMA data_version
+// history. Concurrent reads share that query: the reads that arrive while
+// one runs are answered together by the next, which begins after they
+// did, so that a read still sees every Apply that returned before it
+// began, through any Store. The SQLite writer skips even that while PRAGMA data_version
 // shows that no other connection has written; the PostgreSQL writers
 // decide on the cached record and let the (record_id, version) key reject
 // a stale decision, which is then made again on fresh data (Stats counts
