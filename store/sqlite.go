@@ -355,15 +355,22 @@ func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 				o.errType, o.code, o.param, o.message, o.causes)
 		}
 	}
+	// OR ROLLBACK: a multi-row INSERT that may abort midway makes SQLite
+	// keep a statement journal, a copy of every page it touches, so that
+	// it can undo the statement alone; that copying cost as much as the
+	// commit. The writer never wants a statement undone alone (it holds
+	// the lock and read what it decided on, so a conflict means the batch
+	// is wrong): a failure undoes the transaction, and run decides the
+	// batch's requests again one by one.
 	stmts := []struct {
 		what, sql string
 		cols      int
 		args      []any
 	}{
-		{"appending reports", `INSERT INTO reports (record_id, version, line) VALUES `, 3, reports},
-		{"listing records", `INSERT INTO records (id, created, livemode) VALUES `, 3, records},
-		{"indexing attempts", `INSERT INTO attempts (attempt_id, record_id) VALUES `, 2, attempts},
-		{"storing idempotency keys", `INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes) VALUES `, 10, keys},
+		{"appending reports", `INSERT OR ROLLBACK INTO reports (record_id, version, line) VALUES `, 3, reports},
+		{"listing records", `INSERT OR ROLLBACK INTO records (id, created, livemode) VALUES `, 3, records},
+		{"indexing attempts", `INSERT OR ROLLBACK INTO attempts (attempt_id, record_id) VALUES `, 2, attempts},
+		{"storing idempotency keys", `INSERT OR ROLLBACK INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes) VALUES `, 10, keys},
 	}
 	for i := 0; i < len(delKeys); i += 2 {
 		// Only an expired row goes (the writer holds the lock: it is the one read).
