@@ -124,8 +124,9 @@ func checkSpec(in *spec) error {
 	return wire.CheckMetadata(in.Metadata, nil, root.Key("metadata"))
 }
 
-// NewID returns a new random attempt ID: "par_" and 14 base-62 characters
-// from crypto/rand.
+// NewID returns a new attempt ID: "par_" and 24 base-62 characters, 8 for the
+// time in milliseconds and 16 from crypto/rand, so that IDs made in
+// different milliseconds sort, as bytes, in the order they were made.
 func NewID() string { return wire.NewID("par_") }
 
 // IsValid reports whether a was made by its record (the zero Attempt is not).

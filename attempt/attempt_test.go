@@ -559,7 +559,7 @@ func TestNewMetadata(t *testing.T) {
 }
 
 func TestNewID(t *testing.T) {
-	shape := regexp.MustCompile(`^par_[0-9A-Za-z]{14}$`)
+	shape := regexp.MustCompile(`^par_[0-9A-Za-z]{24}$`)
 	seen := make(map[string]bool, 10000)
 	for range 10000 {
 		id := attempt.NewID()

@@ -43,10 +43,10 @@ func ExampleReportPayment() {
 }
 
 func ExampleNewID() {
-	id := record.NewID() // random: pr_ and 14 base-62 characters
+	id := record.NewID() // pr_, 8 base-62 digits of time, 16 random ones
 	fmt.Println(strings.HasPrefix(id, "pr_"), len(id))
 	// Output:
-	// true 17
+	// true 27
 }
 
 // This example builds Stripe's canonical example with Go values — a $10.00

@@ -103,8 +103,9 @@ type Refund struct {
 	amountGiven bool
 }
 
-// NewID returns a new random record ID: "pr_" and 14 base-62 characters from
-// crypto/rand.
+// NewID returns a new record ID: "pr_" and 24 base-62 characters, 8 for the
+// time in milliseconds and 16 from crypto/rand, so that IDs made in
+// different milliseconds sort, as bytes, in the order they were made.
 func NewID() string { return wire.NewID("pr_") }
 
 // ID returns the record's ID.

@@ -101,7 +101,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, ts *testServer)) {
 // using it, which close in cleanups registered later, so run earlier).
 func testSchema(t *testing.T) string {
 	t.Helper()
-	schema := strings.ToLower("serve_" + wire.NewID("")[:10])
+	schema := strings.ToLower("serve_" + wire.NewID("")[14:])
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

