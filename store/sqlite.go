@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"net/url"
 	"slices"
 	"strings"
@@ -57,14 +59,18 @@ var sqliteMigrations = []string{
 type sqliteStore struct {
 	sqlReader
 	w, r   *sql.DB
+	rstmts *stmtCache // the readers' statements
 	cache  *cache
 	in     *batcher
 	done   chan struct{}
 	pruned time.Time
 	once   sync.Once
 
-	// Owned by the writer goroutine: the connection's last PRAGMA
-	// data_version, and the epoch it began (see commit).
+	// Owned by the writer goroutine: its connection and statements (nil
+	// until needed), the connection's last PRAGMA data_version, and the
+	// epoch it began (see commit).
+	conn        *sql.Conn
+	stmts       *stmtCache
 	dataVersion int64
 	epoch       uint64
 
@@ -121,7 +127,8 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &sqliteStore{w: w, r: r, cache: newCache(cfg.cacheSize), in: newBatcher(), done: make(chan struct{}), dataVersion: -1}
-	s.sqlReader = newSQLReader(sqliteQueries{r}, s.cache, func(int) string { return "?" })
+	s.rstmts = newStmtCache(r)
+	s.sqlReader = newSQLReader(sqliteQueries{stmts: s.rstmts}, s.cache, func(int) string { return "?" })
 	go s.run()
 	return s, nil
 }
@@ -215,30 +222,35 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 	for i, p := range batch {
 		reqs[i] = p.req
 	}
+	q, err := s.writer(ctx)
+	if err != nil {
+		return err
+	}
 	defer func() {
 		if err != nil {
-			s.dataVersion = -1 // the connection may be new: trust nothing
+			// Whatever failed, the transaction is not wanted, and the
+			// connection's state is not known: close it (which rolls back),
+			// and trust nothing read through it.
+			s.dropWriter()
+			s.dataVersion = -1
 		}
 	}()
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	if err := q.exec(ctx, `BEGIN IMMEDIATE`); err != nil {
 		return fmt.Errorf("store: sqlite: %w", err)
 	}
-	defer tx.Rollback()
 	// PRAGMA data_version changes on this connection when another
 	// connection — another Store or process — commits to the file, and
 	// only then. While it stays put, the records this writer read or wrote
 	// in the current epoch are current, and need not be read again.
-	var dv int64
-	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&dv); err != nil {
-		return fmt.Errorf("store: sqlite: %w", err)
+	dv, err := sqliteScan(ctx, q, `PRAGMA data_version`, nil, scanInt)
+	if err != nil {
+		return err
 	}
 	if dv != s.dataVersion {
 		s.dataVersion = dv
 		s.epoch++
 	}
 	epoch := s.epoch
-	q := sqliteQueries{tx}
 	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(_ string, e uint64) bool { return e == epoch }}
 	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {
@@ -250,11 +262,11 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 	now := reqs[0].now
 	prune := now.Sub(s.pruned) >= pruneEvery || now.Before(s.pruned)
 	if prune {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_ms < ?`, reqs[0].expiry.UnixMilli()); err != nil {
+		if err := q.exec(ctx, `DELETE FROM idempotency_keys WHERE created_ms < ?`, reqs[0].expiry.UnixMilli()); err != nil {
 			return fmt.Errorf("store: sqlite: pruning idempotency keys: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := q.exec(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("store: sqlite: commit: %w", err)
 	}
 	if prune {
@@ -269,33 +281,172 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 	return nil
 }
 
-// sqliteQueries runs the store's queries on an SQLite connection pool or
-// transaction.
-type sqliteQueries struct {
-	db interface {
-		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+// writer returns the queries of the writer's connection, which the writer
+// goroutine holds, with the statements prepared on it; it runs BEGIN and
+// COMMIT itself, so that the statements stay prepared from one
+// transaction to the next (database/sql prepares a transaction's own
+// statements again for each one).
+func (s *sqliteStore) writer(ctx context.Context) (sqliteQueries, error) {
+	if s.conn == nil {
+		c, err := s.w.Conn(ctx)
+		if err != nil {
+			return sqliteQueries{}, fmt.Errorf("store: sqlite: %w", err)
+		}
+		s.conn, s.stmts = c, newStmtCache(c)
 	}
+	return sqliteQueries{stmts: s.stmts}, nil
+}
+
+// dropWriter closes the writer's connection: the next batch opens another.
+func (s *sqliteStore) dropWriter() {
+	if s.conn == nil {
+		return
+	}
+	_ = s.stmts.close()
+	// ErrBadConn makes database/sql close the connection rather than keep
+	// it for reuse; SQLite then rolls back what it had begun.
+	_ = s.conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = s.conn.Close()
+	s.conn, s.stmts = nil, nil
+}
+
+// scanInt reads a query's single integer.
+func scanInt(rs rows) (int64, error) {
+	var n int64
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return 0, err
+		}
+		return 0, sql.ErrNoRows
+	}
+	return n, errors.Join(rs.Scan(&n), rs.Err())
+}
+
+// sqliteQueries runs the store's queries on an SQLite connection or pool,
+// with statements prepared once per connection.
+type sqliteQueries struct{ stmts *stmtCache }
+
+// stmtCache keeps the statements of one pool prepared, by text. SQLite
+// compiles a statement into a program before it runs it; compiling each
+// batch's statements anew took a fifth of the writer's time. A statement
+// that takes many rows is built for a power of two of them (see chunks),
+// so that a pool needs at most a few variants of each.
+type stmtCache struct {
+	db interface { // a *sql.DB or a *sql.Conn
+		PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	}
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newStmtCache(db interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}}
+}
+
+// stmt returns the statement for text, prepared.
+func (q sqliteQueries) stmt(ctx context.Context, text string) (*sql.Stmt, error) {
+	c := q.stmts
+	c.mu.Lock()
+	st, ok := c.m[text]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if st, err = c.db.PrepareContext(ctx, text); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if old, raced := c.m[text]; raced {
+			st.Close()
+			st = old
+		} else {
+			c.m[text] = st
+		}
+		c.mu.Unlock()
+	}
+	return st, nil
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, st := range c.m {
+		errs = append(errs, st.Close())
+	}
+	clear(c.m)
+	return errors.Join(errs...)
+}
+
+func (q sqliteQueries) exec(ctx context.Context, text string, args ...any) error {
+	st, err := q.stmt(ctx, text)
+	if err == nil {
+		_, err = st.ExecContext(ctx, args...)
+	}
+	return err
+}
+
+// sqliteScan runs query and reads its rows with scan.
+func sqliteScan[T any](ctx context.Context, q sqliteQueries, query string, args []any, scan func(rows) (T, error)) (T, error) {
+	var zero T
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return zero, fmt.Errorf("store: sqlite: %w", err)
+	}
+	rs, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return zero, fmt.Errorf("store: sqlite: %w", err)
+	}
+	defer rs.Close()
+	out, err := scan(rs)
+	if err != nil {
+		return zero, fmt.Errorf("store: sqlite: %w", err)
+	}
+	return out, nil
+}
+
+// chunks splits n rows into runs whose lengths are powers of two, longest
+// first, and calls fn with each run's bounds [lo, hi).
+func chunks(n int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; {
+		hi := lo + 1<<(bits.Len(uint(n-lo))-1)
+		if err := fn(lo, hi); err != nil {
+			return err
+		}
+		lo = hi
+	}
+	return nil
+}
+
+// rowsOf returns n copies of row (such as "(?, ?)") separated by commas.
+func rowsOf(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// scanChunks runs query (whose "%s" takes the rows) on args in chunks of
+// cols values per row and merges what scan reads.
+func scanChunks[V any](ctx context.Context, q sqliteQueries, query, row string, cols int, args []any,
+	scan func(rows) (map[string]V, error)) (map[string]V, error) {
+	out := map[string]V{}
+	err := chunks(len(args)/cols, func(lo, hi int) error {
+		m, err := sqliteScan(ctx, q, fmt.Sprintf(query, rowsOf(row, hi-lo)), args[lo*cols:hi*cols], scan)
+		for k, v := range m {
+			out[k] = v
+		}
+		return err
+	})
+	return out, err
 }
 
 func (q sqliteQueries) reportsAfter(ctx context.Context, after map[string]uint64) (map[string][]versionLine, error) {
-	var b strings.Builder
 	args := make([]any, 0, 2*len(after))
-	b.WriteString(`WITH a(id, after) AS (VALUES `)
 	for id, v := range after {
-		if len(args) > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?)")
 		args = append(args, id, int64(v))
 	}
-	b.WriteString(`) SELECT r.record_id, r.version, r.line FROM a JOIN reports r
-		ON r.record_id = a.id AND r.version > a.after ORDER BY r.record_id, r.version`)
-	return sqliteScan(ctx, q, b.String(), args, scanReports)
+	return scanChunks(ctx, q, `WITH a(id, after) AS (VALUES %s) SELECT r.record_id, r.version, r.line FROM a JOIN reports r
+		ON r.record_id = a.id AND r.version > a.after ORDER BY r.record_id, r.version`, "(?, ?)", 2, args, scanReports)
 }
-
-// in returns "(?, ?, …)" for n values.
-func in(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")" }
 
 func anys(ss []string) []any {
 	out := make([]any, len(ss))
@@ -311,30 +462,15 @@ func (q sqliteQueries) reportsUpTo(ctx context.Context, id string, version uint6
 	return m[id], err
 }
 
-// sqliteScan runs query and reads its rows with scan.
-func sqliteScan[T any](ctx context.Context, q sqliteQueries, query string, args []any, scan func(rows) (T, error)) (T, error) {
-	var zero T
-	rs, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return zero, fmt.Errorf("store: sqlite: %w", err)
-	}
-	defer rs.Close()
-	out, err := scan(rs)
-	if err != nil {
-		return zero, fmt.Errorf("store: sqlite: %w", err)
-	}
-	return out, nil
-}
-
 func (q sqliteQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[string]string, error) {
-	return sqliteScan(ctx, q, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id IN `+in(len(attemptIDs)), anys(attemptIDs), scanPairs)
+	return scanChunks(ctx, q, `SELECT attempt_id, record_id FROM attempts WHERE attempt_id IN (%s)`, "?", 1, anys(attemptIDs), scanPairs)
 }
 
 func (q sqliteQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
-	return sqliteScan(ctx, q, `SELECT `+keyColumns+` FROM idempotency_keys WHERE key IN `+in(len(keys)), anys(keys), scanKeys)
+	return scanChunks(ctx, q, `SELECT `+keyColumns+` FROM idempotency_keys WHERE key IN (%s)`, "?", 1, anys(keys), scanKeys)
 }
 
-// write stores ws with one multi-row INSERT per table.
+// write stores ws with multi-row INSERTs, a few per table.
 func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 	var reports, records, attempts, keys, delKeys []any
 	for _, w := range ws {
@@ -374,24 +510,16 @@ func (q sqliteQueries) write(ctx context.Context, ws []*write) error {
 	}
 	for i := 0; i < len(delKeys); i += 2 {
 		// Only an expired row goes (the writer holds the lock: it is the one read).
-		if _, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key = ? AND created_ms < ?`, delKeys[i], delKeys[i+1]); err != nil {
+		if err := q.exec(ctx, `DELETE FROM idempotency_keys WHERE key = ? AND created_ms < ?`, delKeys[i], delKeys[i+1]); err != nil {
 			return fmt.Errorf("store: sqlite: replacing an expired idempotency key: %w", err)
 		}
 	}
 	for _, st := range stmts {
-		if len(st.args) == 0 {
-			continue
-		}
-		row := in(st.cols)
-		var b strings.Builder
-		b.WriteString(st.sql)
-		for i := 0; i < len(st.args)/st.cols; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(row)
-		}
-		if _, err := q.db.ExecContext(ctx, b.String(), st.args...); err != nil {
+		row := "(" + rowsOf("?", st.cols) + ")"
+		err := chunks(len(st.args)/st.cols, func(lo, hi int) error {
+			return q.exec(ctx, st.sql+rowsOf(row, hi-lo), st.args[lo*st.cols:hi*st.cols]...)
+		})
+		if err != nil {
 			return fmt.Errorf("store: sqlite: %s: %w", st.what, err)
 		}
 	}
@@ -407,7 +535,8 @@ func (s *sqliteStore) close() error {
 	s.once.Do(func() {
 		s.in.close()
 		<-s.done
-		err = errors.Join(s.w.Close(), s.r.Close())
+		s.dropWriter() // the writer goroutine is done with it
+		err = errors.Join(s.rstmts.close(), s.w.Close(), s.r.Close())
 	})
 	return err
 }
