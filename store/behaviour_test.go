@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -398,5 +399,91 @@ func TestHostileIDs(t *testing.T) {
 		}
 		r := requireConsistent(t, s, "pr_ok")
 		assert.LessOrEqual(t, r.Version(), uint64(5))
+	})
+}
+
+// TestColdStoreSeesWhatExists: a Store whose cache has never seen a
+// record, attempt ID or idempotency key (a second server on the same
+// database) answers as one that has. A PostgreSQL store decides such
+// requests first on the assumption that they are new and relies on the
+// database's unique keys to refuse the write when they are not: each
+// answer below is then decided again on what is stored.
+func TestColdStoreSeesWhatExists(t *testing.T) {
+	forPersistentBackends(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		dsn := b.newDSN(t)
+		warm := open(t, dsn)
+		first := apply(t, warm, "", payment("pr_cold", 1000), store.IdempotencyKey("k-1"))
+
+		t.Run("the same create is a duplicate", func(t *testing.T) {
+			cold := open(t, dsn)
+			_, err := cold.Apply(ctx, "", payment("pr_cold", 1000))
+			require.ErrorIs(t, err, record.ErrDuplicate)
+			requireConsistent(t, cold, "pr_cold")
+		})
+		t.Run("another create with the ID is a conflict", func(t *testing.T) {
+			cold := open(t, dsn)
+			_, err := cold.Apply(ctx, "", payment("pr_cold", 2000))
+			require.ErrorIs(t, err, record.ErrRecordExists)
+			require.NotErrorIs(t, err, record.ErrDuplicate)
+			assert.Equal(t, money.New(1000, dollars), get(t, cold, "pr_cold").AmountRequested())
+		})
+		t.Run("a used key replays", func(t *testing.T) {
+			cold := open(t, dsn)
+			var replayed bool
+			r, err := cold.Apply(ctx, "", payment("pr_cold", 1000), store.IdempotencyKey("k-1"), store.Replayed(&replayed))
+			require.NoError(t, err)
+			assert.True(t, replayed)
+			assert.Equal(t, first.Version(), r.Version())
+			_, err = cold.Apply(ctx, "", payment("pr_other", 1000), store.IdempotencyKey("k-1"))
+			require.ErrorIs(t, err, store.ErrIdempotencyMismatch)
+			_, err = cold.Get(ctx, "pr_other")
+			require.ErrorIs(t, err, store.ErrNotFound)
+			// The key is looked at before the parameters, which nothing
+			// stores: so only reading it tells this from a bad request.
+			bad := payment("pr_other", 1000)
+			bad.InitiatedAt = -1
+			_, err = cold.Apply(ctx, "", bad, store.IdempotencyKey("k-1"))
+			require.ErrorIs(t, err, store.ErrIdempotencyMismatch)
+		})
+		t.Run("a used attempt ID is refused", func(t *testing.T) {
+			cold := open(t, dsn)
+			p := payment("pr_cold2", 1000)
+			p.AttemptID = "pr_cold_a1" // pr_cold's first attempt
+			_, err := cold.Apply(ctx, "", p, store.IdempotencyKey("k-2"))
+			require.ErrorIs(t, err, record.ErrDuplicateAttemptID)
+			_, err = cold.Get(ctx, "pr_cold2")
+			require.ErrorIs(t, err, store.ErrNotFound)
+			// The refusal is stored under the key, as any rejection is.
+			var replayed bool
+			_, err = cold.Apply(ctx, "", p, store.IdempotencyKey("k-2"), store.Replayed(&replayed))
+			require.ErrorIs(t, err, record.ErrDuplicateAttemptID)
+			assert.True(t, replayed)
+		})
+		t.Run("a batch mixing new and used", func(t *testing.T) {
+			cold := open(t, dsn)
+			var wg sync.WaitGroup
+			errs := make([]error, 16)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					id := fmt.Sprintf("pr_mix_%d", i)
+					if i%4 == 0 {
+						id = "pr_cold" // exists: a duplicate of the first create
+					}
+					_, errs[i] = cold.Apply(ctx, "", payment(id, 1000))
+				}()
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if i%4 == 0 {
+					require.ErrorIs(t, err, record.ErrDuplicate, "request %d", i)
+					continue
+				}
+				require.NoError(t, err, "request %d", i)
+				requireConsistent(t, warm, fmt.Sprintf("pr_mix_%d", i))
+			}
+		})
 	})
 }

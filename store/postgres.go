@@ -307,9 +307,13 @@ func (s *postgresStore) commit(batch []*pending, verify bool) error {
 	q := pgQueries{s.pool}
 	l := loader{q: q, c: s.cache}
 	if !verify {
-		// Trust the cache: a stale record makes the write fail (its
-		// version is taken), and the batch is then decided again, read.
+		// Trust the cache, and take what it lacks to be new: a stale
+		// record, a record that exists, an attempt ID or idempotency key
+		// in use make the write fail (a unique key refuses it), and the
+		// batch is then decided again, read. A server's creates and keys
+		// are new, so its batches commit in one round trip.
 		l.trust = func(id string, _ uint64) bool { return !s.contended(id) }
+		l.optimistic = true
 	}
 	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {

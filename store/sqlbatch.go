@@ -96,6 +96,11 @@ type loader struct {
 	// private leaves the records it reads out of the cache, for the
 	// caller to change in place and cache once committed.
 	private bool
+	// optimistic makes decideBatch read less: a record that a report
+	// creates and the cache does not hold is taken to be new, and attempt
+	// IDs and idempotency keys to be unused, where the database's unique
+	// keys will refuse the write if they are not (see decideBatch).
+	optimistic bool
 }
 
 // load returns the current records with the given IDs (nil for one that
@@ -234,19 +239,22 @@ func (v *batchView) key(key string) (*storedKey, error) { return v.keyRows[key],
 // answers and what to write. An error is the database's: the batch must be
 // undone.
 //
-// A record the loader trusted without reading may be stale. Accepting a
-// report on it is safe (its version is then taken, and the write fails),
-// but a rejection is not: the newer state might accept the report. So a
-// batch that rejected a report on a trusted record is decided again with
-// every record read.
+// A record the loader trusted without reading may be stale, and what an
+// optimistic loader assumed absent may exist. Accepting a report on such
+// a state is safe: the write then hits a unique key (the record's next
+// version, the attempt ID, the idempotency key) and fails, and the batch
+// is decided again, read. A rejection is not: the true state might accept
+// the report, or answer it from an idempotency key. So a batch that
+// rejected a report on a trusted record, or any report on assumptions, is
+// decided again with everything read.
 func decideBatch(ctx context.Context, l loader, reqs []*request) ([]answer, []*write, *batchView, error) {
 	answers, writes, v, trusted, err := decideOnce(ctx, l, reqs)
-	if err != nil || len(trusted) == 0 {
+	if err != nil || len(trusted) == 0 && !l.optimistic {
 		return answers, writes, v, err
 	}
 	for i, a := range answers {
-		if a.err != nil && !a.replayed && trusted[reqs[i].id] {
-			l.trust = nil
+		if a.err != nil && !a.replayed && (l.optimistic || trusted[reqs[i].id]) {
+			l.trust, l.optimistic = nil, false
 			answers, writes, v, _, err = decideOnce(ctx, l, reqs)
 			return answers, writes, v, err
 		}
@@ -262,7 +270,11 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 	for _, r := range reqs {
 		if !seen[r.id] {
 			seen[r.id] = true
-			ids = append(ids, r.id)
+			// An optimistic loader takes a record that a report creates
+			// and the cache does not hold to be new.
+			if !l.optimistic || r.create == nil || l.c.get(r.id) != nil {
+				ids = append(ids, r.id)
+			}
 		}
 		if r.attemptID != "" {
 			attemptIDs = append(attemptIDs, r.attemptID)
@@ -278,6 +290,10 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 	}
 	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{},
 		owned: fresh}
+	if l.optimistic {
+		// Attempt IDs and idempotency keys are taken to be unused.
+		attemptIDs, keys = nil, nil
+	}
 	if len(attemptIDs) > 0 {
 		if v.attempts, err = q.attemptOwners(ctx, attemptIDs); err != nil {
 			return nil, nil, nil, nil, err
