@@ -181,7 +181,7 @@ func TestBatchAnswersAreTheirOwn(t *testing.T) {
 		return &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
 	}
 	p1, p2 := pend("re_1"), pend("re_2")
-	require.NoError(t, stores[0].b.(*sqliteStore).commit([]*pending{p1, p2}))
+	require.NoError(t, stores[0].b.(*sqliteStore).commit([]*pending{p1, p2}, false))
 	a1, a2 := <-p1.done, <-p2.done
 	require.NoError(t, a1.err)
 	require.NoError(t, a2.err)
@@ -189,4 +189,51 @@ func TestBatchAnswersAreTheirOwn(t *testing.T) {
 	assert.Len(t, a1.rec.Refunds(), 2, "the first answer: the other Store's refund and re_1")
 	assert.Equal(t, uint64(4), a2.rec.Version())
 	assert.Len(t, a2.rec.Refunds(), 3)
+}
+
+// TestSQLiteAssumptionKeepsConnection: a batch that took an existing
+// record to be new fails on the unique key with errAssumed, having stored
+// nothing, and the writer keeps its connection and prepared statements
+// (OR ROLLBACK undid the transaction); decided again, read, it answers the
+// duplicate.
+func TestSQLiteAssumptionKeepsConnection(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "assume.db")
+	var stores [2]*Store
+	for i := range stores {
+		s, err := Open(ctx, "sqlite:"+path)
+		require.NoError(t, err)
+		defer s.Close()
+		stores[i] = s
+	}
+	usd := money.MustParseCurrency("usd")
+	create := func(id string) record.ReportPaymentParams {
+		return record.ReportPaymentParams{ID: id, AttemptID: "par_" + id, Created: 1,
+			AmountRequested: money.New(1000, usd), InitiatedAt: 1,
+			PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}}}
+	}
+	_, err := stores[1].Apply(ctx, "", create("pr_taken"))
+	require.NoError(t, err)
+	_, err = stores[0].Apply(ctx, "", create("pr_warm")) // opens the writer's connection
+	require.NoError(t, err)
+
+	w := stores[0].b.(*sqliteStore)
+	conn := w.conn
+	pend := func(id string) *pending {
+		req, err := stores[0].newRequest("", create(id), &applyConfig{})
+		require.NoError(t, err)
+		return &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
+	}
+	fresh, taken := pend("pr_fresh"), pend("pr_taken")
+	err = w.commit([]*pending{fresh, taken}, false)
+	require.ErrorIs(t, err, errAssumed)
+	assert.Same(t, conn, w.conn, "the writer keeps its connection")
+	assert.Empty(t, fresh.done, "no answer for a failed batch")
+	_, err = stores[1].Get(ctx, "pr_fresh")
+	require.ErrorIs(t, err, ErrNotFound, "the failed batch stored nothing")
+
+	require.NoError(t, w.commit([]*pending{fresh, taken}, true))
+	require.NoError(t, (<-fresh.done).err)
+	require.ErrorIs(t, (<-taken.done).err, record.ErrDuplicate)
+	assert.Same(t, conn, w.conn)
 }

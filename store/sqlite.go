@@ -15,7 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	"modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // sqliteMigrations are the SQLite schema, one step per version: step i
@@ -201,11 +202,17 @@ func (s *sqliteStore) run() {
 		if len(batch) == 0 {
 			continue
 		}
-		if err := s.commit(batch); err != nil {
+		err := s.commit(batch, false)
+		if errors.Is(err, errAssumed) {
+			// Something the batch took to be new was not: decide it again,
+			// reading everything.
+			err = s.commit(batch, true)
+		}
+		if err != nil {
 			// Something failed for the batch as a whole: decide each
 			// request alone, so that one request's failure is only its own.
 			for _, p := range batch {
-				if err := s.commit([]*pending{p}); err != nil {
+				if err := s.commit([]*pending{p}, true); err != nil {
 					p.done <- answer{err: err}
 				}
 			}
@@ -214,9 +221,17 @@ func (s *sqliteStore) run() {
 	}
 }
 
+// errAssumed marks a batch whose write hit a unique key: something it was
+// decided on the assumption of being new (see loader.optimistic) exists.
+var errAssumed = errors.New("store: sqlite: a unique key refused the batch")
+
 // commit decides and stores batch in one transaction and answers each
-// request, or returns an error and answers none.
-func (s *sqliteStore) commit(batch []*pending) (err error) {
+// request, or returns an error and answers none. Unless verify is set, it
+// decides as an optimistic loader does: the writer holds the lock, but
+// reading takes a third of its time, and a server's creates, attempt IDs
+// and keys are new; when one is not, the batch fails with errAssumed,
+// having stored nothing.
+func (s *sqliteStore) commit(batch []*pending, verify bool) (err error) {
 	ctx := context.Background() // the requests were live when taken; finish them
 	reqs := make([]*request, len(batch))
 	for i, p := range batch {
@@ -227,7 +242,7 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 		return err
 	}
 	defer func() {
-		if err != nil {
+		if err != nil && !errors.Is(err, errAssumed) {
 			// Whatever failed, the transaction is not wanted, and the
 			// connection's state is not known: close it (which rolls back),
 			// and trust nothing read through it.
@@ -251,12 +266,18 @@ func (s *sqliteStore) commit(batch []*pending) (err error) {
 		s.epoch++
 	}
 	epoch := s.epoch
-	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(_ string, e uint64) bool { return e == epoch }}
+	l := loader{q: q, c: s.cache, epoch: epoch, trust: func(_ string, e uint64) bool { return e == epoch }, optimistic: !verify}
 	answers, writes, v, err := decideBatch(ctx, l, reqs)
 	if err != nil {
 		return err
 	}
 	if err := q.write(ctx, writes); err != nil {
+		var se *sqlite.Error
+		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+			// OR ROLLBACK has undone the transaction; the connection is
+			// as good as before it.
+			return fmt.Errorf("%w: %w", errAssumed, err)
+		}
 		return err
 	}
 	now := reqs[0].now
