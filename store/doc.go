@@ -54,12 +54,16 @@
 // history. Concurrent reads share that query: the reads that arrive while
 // one runs are answered together by the next, which begins after they
 // did, so that a read still sees every Apply that returned before it
-// began, through any Store. The SQLite writer skips even that while PRAGMA data_version
-// shows that no other connection has written; the PostgreSQL writers
-// decide on the cached record and let the (record_id, version) key reject
-// a stale decision, which is then made again on fresh data (Stats counts
-// those retries); a record that lost such a race is read before use for
-// the next ten seconds, since another process is writing it too. There are no snapshots: a record that is not cached is
+// began, through any Store. The SQLite writer skips even that while
+// PRAGMA data_version shows that no other connection has written; the
+// PostgreSQL writer decides on the cached record and lets the (record_id,
+// version) key reject a stale decision, which is then made again on fresh
+// data (Stats counts those retries); a record that lost such a race is
+// read before use for the next ten seconds, since another process is
+// writing it too. Both writers take a record a report creates, an attempt
+// ID and an idempotency key that the cache does not know to be new, and
+// let the unique keys refuse a batch in which one was not. There are no
+// snapshots: a record that is not cached is
 // rebuilt from its whole log once.
 //
 // # Schema
