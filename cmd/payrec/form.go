@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/payrec/payrec"
@@ -50,28 +51,108 @@ var formIntegers = map[string]bool{
 // deeper than four levels.
 const maxFormDepth = 16
 
-// formNode is one name of the form and what was given under it: values
-// given to the name itself (a=1), and named children (a[b]=1), each in the
-// order they first appear.
-type formNode struct {
-	values     []string
-	keys       []string
-	kids       map[string]*formNode
-	valueFirst bool // a value was given before any child
+// formTree is a form being read: each name of the form, and what was given
+// under it (values given to the name itself, a=1, and named children,
+// a[b]=1, each in the order they first appear). Its nodes and values live in
+// two slices, linked by index, so that reading a form allocates no node of
+// its own; trees are pooled.
+type formTree struct {
+	nodes []formNode // nodes[0] is the root, which is nobody's child
+	vals  []formValue
+	// index finds the children of a node that has more than formScan of
+	// them (metadata, or a hostile form), so that reading stays linear;
+	// fewer are found by scanning.
+	index map[formEdge]int32
+	path  []byte // the bracket form of the node being written
 }
 
-func (n *formNode) child(k string) *formNode {
-	if c, ok := n.kids[k]; ok {
-		return c
+// formNode is one name of the form. Indexes into the tree's slices are 0
+// for none: nodes[0] is the root, and values are counted from 1.
+type formNode struct {
+	key          string
+	first, last  int32 // children
+	next         int32 // the next sibling
+	kids         int32 // how many children
+	val, lastVal int32 // values given to the name itself, from 1
+	valueFirst   bool  // a value was given before any child
+}
+
+type formValue struct {
+	s    string
+	next int32 // from 1
+}
+
+type formEdge struct {
+	parent int32
+	key    string
+}
+
+// formScan is how many children of a node are found by scanning.
+const formScan = 8
+
+var formTrees = sync.Pool{New: func() any { return &formTree{} }}
+
+// child returns the child k of node p, adding it if it is new.
+func (t *formTree) child(p int32, k string) int32 {
+	if t.nodes[p].kids > formScan {
+		if c, ok := t.index[formEdge{p, k}]; ok {
+			return c
+		}
+	} else {
+		for c := t.nodes[p].first; c != 0; c = t.nodes[c].next {
+			if t.nodes[c].key == k {
+				return c
+			}
+		}
 	}
-	if n.kids == nil {
-		n.kids = make(map[string]*formNode)
-		n.valueFirst = len(n.values) > 0
+	c := int32(len(t.nodes))
+	t.nodes = append(t.nodes, formNode{key: k})
+	n := &t.nodes[p]
+	if n.kids == 0 {
+		n.valueFirst = n.val != 0
+		n.first = c
+	} else {
+		t.nodes[n.last].next = c
 	}
-	c := &formNode{}
-	n.kids[k] = c
-	n.keys = append(n.keys, k)
+	n.last = c
+	n.kids++
+	switch {
+	case n.kids == formScan+1:
+		if t.index == nil {
+			t.index = make(map[formEdge]int32)
+		}
+		for d := n.first; d != 0; d = t.nodes[d].next {
+			t.index[formEdge{p, t.nodes[d].key}] = d
+		}
+	case n.kids > formScan+1:
+		t.index[formEdge{p, k}] = c
+	}
 	return c
+}
+
+// addValue gives node n the value v.
+func (t *formTree) addValue(n int32, v string) {
+	t.vals = append(t.vals, formValue{s: v})
+	i := int32(len(t.vals))
+	if nd := &t.nodes[n]; nd.val == 0 {
+		nd.val = i
+	} else {
+		t.vals[nd.lastVal-1].next = i
+	}
+	t.nodes[n].lastVal = i
+}
+
+// release empties t, drops what it refers to, and pools it; a tree grown
+// by a large form is left to the collector.
+func (t *formTree) release() {
+	if cap(t.nodes) > 1024 || cap(t.vals) > 1024 || cap(t.path) > 1024 {
+		return
+	}
+	clear(t.nodes)
+	clear(t.vals)
+	t.nodes, t.vals, t.path = t.nodes[:0], t.vals[:0], t.path[:0]
+	t.index = nil
+	formTrees.Put(t)
 }
 
 // formJSON rewrites a form-encoded body or query string into a JSON object.
@@ -83,7 +164,9 @@ func (n *formNode) child(k string) *formNode {
 // JSON body. Its only errors are about the form's own syntax: bad
 // percent-encoding, a malformed key.
 func formJSON(body string) ([]byte, error) {
-	root := &formNode{}
+	t := formTrees.Get().(*formTree)
+	defer t.release()
+	t.nodes = append(t.nodes, formNode{}) // the root
 	size := len(body)
 	for body != "" {
 		var pair string
@@ -100,121 +183,136 @@ func formJSON(body string) ([]byte, error) {
 		if err != nil {
 			return nil, formError(key, "The value of %s is not valid percent-encoding.", clipText(key))
 		}
-		segs, ok := splitFormKey(key)
+		n, ok := t.walkKey(key)
 		if !ok {
 			return nil, formError(key, "The parameter name %q is malformed: write nested names as a[b][c].", clipText(key))
 		}
-		n := root
-		for _, s := range segs {
-			n = n.child(s)
-		}
-		n.values = append(n.values, val)
+		t.addValue(n, val)
 	}
 	b := make([]byte, 0, size+size/2+16)
-	return appendFormObject(b, root, ""), nil
+	return t.appendObject(b, 0), nil
 }
 
-// splitFormKey splits "a[b][c]" into a, b, c; "a[]" gives a and "".
-func splitFormKey(key string) ([]string, bool) {
-	name, rest, nested := strings.Cut(key, "[")
-	if name == "" || strings.Contains(name, "]") {
-		return nil, false
+// walkKey returns the node of key, "a[b][c]" being c below b below a and
+// "a[]" the child "" of a, adding the nodes that are new. A malformed key is
+// not ok (and may leave nodes added: the form is refused).
+func (t *formTree) walkKey(key string) (int32, bool) {
+	i := strings.IndexByte(key, '[')
+	if i < 0 {
+		i = len(key)
 	}
-	segs := []string{name}
-	if !nested {
-		return segs, true
+	name := key[:i]
+	if name == "" || strings.IndexByte(name, ']') >= 0 {
+		return 0, false
 	}
-	rest = "[" + rest
-	for rest != "" {
-		if rest[0] != '[' || len(segs) > maxFormDepth {
-			return nil, false
+	n := t.child(0, name)
+	for depth := 1; i < len(key); depth++ {
+		if key[i] != '[' || depth > maxFormDepth {
+			return 0, false
 		}
-		end := strings.IndexByte(rest, ']')
-		if end < 0 || strings.IndexByte(rest[1:end], '[') >= 0 {
-			return nil, false
+		end := strings.IndexByte(key[i:], ']')
+		if end < 0 {
+			return 0, false
 		}
-		segs = append(segs, rest[1:end])
-		rest = rest[end+1:]
+		seg := key[i+1 : i+end]
+		if strings.IndexByte(seg, '[') >= 0 {
+			return 0, false
+		}
+		n = t.child(n, seg)
+		i += end + 1
 	}
-	return segs, true
+	return n, true
 }
 
-// appendFormObject appends n's children as the members of a JSON object;
-// path is n's name in bracket form ("" for the root).
-func appendFormObject(b []byte, n *formNode, path string) []byte {
+// appendObject appends n's children as the members of a JSON object; t.path
+// is n's name in bracket form ("" for the root).
+func (t *formTree) appendObject(b []byte, n int32) []byte {
 	b = append(b, '{')
-	for i, k := range n.keys {
-		if i > 0 {
+	for c := t.nodes[n].first; c != 0; c = t.nodes[c].next {
+		if c != t.nodes[n].first {
 			b = append(b, ',')
 		}
-		b = appendMember(b, k, n.kids[k], childPath(path, k))
+		mark := len(t.path)
+		if mark == 0 {
+			t.path = append(t.path, t.nodes[c].key...)
+		} else {
+			t.path = append(append(append(t.path, '['), t.nodes[c].key...), ']')
+		}
+		b = t.appendMember(b, c)
+		t.path = t.path[:mark]
 	}
 	return append(b, '}')
 }
 
-// appendMember appends "k":… for each way k was given: each direct value,
-// and its children as one object or array.
-func appendMember(b []byte, k string, n *formNode, path string) []byte {
+// appendMember appends "k":… for each way n (named k) was given: each direct
+// value, and its children as one object or array.
+func (t *formTree) appendMember(b []byte, n int32) []byte {
+	nd := &t.nodes[n]
 	first := true
-	sep := func() {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = appendFormString(b, k)
-		b = append(b, ':')
+	if nd.valueFirst || nd.kids == 0 {
+		b = t.appendValues(b, nd, &first)
 	}
-	values := func() {
-		for _, v := range n.values {
-			sep()
-			b = appendFormValue(b, v, path)
-		}
-	}
-	if n.valueFirst || len(n.keys) == 0 {
-		values()
-	}
-	if len(n.keys) > 0 {
-		sep()
-		if formArrays[path] && indexKeys(n.keys) {
-			b = appendFormArray(b, n, path)
+	if nd.kids > 0 {
+		b = t.appendKey(b, nd.key, &first)
+		if formArrays[string(t.path)] && t.indexKeys(n) {
+			b = t.appendArray(b, n)
 		} else {
-			b = appendFormObject(b, n, path)
+			b = t.appendObject(b, n)
 		}
-		if !n.valueFirst {
-			values()
+		if !nd.valueFirst {
+			b = t.appendValues(b, nd, &first)
 		}
 	}
 	return b
 }
 
-// appendFormArray appends the items of an array parameter: each child's
-// values (and nested children, as objects the decoder will refuse).
-func appendFormArray(b []byte, n *formNode, path string) []byte {
+// appendKey appends "k": after a comma unless it is the first.
+func (t *formTree) appendKey(b []byte, k string, first *bool) []byte {
+	if !*first {
+		b = append(b, ',')
+	}
+	*first = false
+	return append(appendFormString(b, k), ':')
+}
+
+// appendValues appends "k":v for each value v given to nd itself.
+func (t *formTree) appendValues(b []byte, nd *formNode, first *bool) []byte {
+	for v := nd.val; v != 0; v = t.vals[v-1].next {
+		b = t.appendKey(b, nd.key, first)
+		b = t.appendValue(b, t.vals[v-1].s)
+	}
+	return b
+}
+
+// appendArray appends the items of an array parameter: each child's values
+// (and nested children, as objects the decoder will refuse). t.path stays
+// the array's name.
+func (t *formTree) appendArray(b []byte, n int32) []byte {
 	b = append(b, '[')
 	first := true
-	for _, k := range n.keys {
-		c := n.kids[k]
-		for _, v := range c.values {
+	for c := t.nodes[n].first; c != 0; c = t.nodes[c].next {
+		for v := t.nodes[c].val; v != 0; v = t.vals[v-1].next {
 			if !first {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendFormValue(b, v, path)
+			b = t.appendValue(b, t.vals[v-1].s)
 		}
-		if len(c.keys) > 0 {
+		if t.nodes[c].kids > 0 {
 			if !first {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendFormObject(b, c, path)
+			b = t.appendObject(b, c)
 		}
 	}
 	return append(b, ']')
 }
 
-// indexKeys reports whether every key is "" or a decimal index.
-func indexKeys(keys []string) bool {
-	for _, k := range keys {
+// indexKeys reports whether every child of n is named "" or a decimal index.
+func (t *formTree) indexKeys(n int32) bool {
+	for c := t.nodes[n].first; c != 0; c = t.nodes[c].next {
+		k := t.nodes[c].key
 		for i := 0; i < len(k); i++ {
 			if k[i] < '0' || k[i] > '9' {
 				return false
@@ -224,17 +322,10 @@ func indexKeys(keys []string) bool {
 	return true
 }
 
-func childPath(parent, k string) string {
-	if parent == "" {
-		return k
-	}
-	return parent + "[" + k + "]"
-}
-
-// appendFormValue appends v as a JSON number when the spec makes path an
+// appendValue appends v as a JSON number when the spec makes t.path an
 // integer and v is written as one, else as a JSON string.
-func appendFormValue(b []byte, v, path string) []byte {
-	if formIntegers[path] && isJSONNumber(v) {
+func (t *formTree) appendValue(b []byte, v string) []byte {
+	if formIntegers[string(t.path)] && isJSONNumber(v) {
 		return append(b, v...)
 	}
 	return appendFormString(b, v)

@@ -386,3 +386,11 @@ func FuzzFormJSON(f *testing.F) {
 		}
 	})
 }
+
+// childPath is the bracket form of member k of parent ("" for the top).
+func childPath(parent, k string) string {
+	if parent == "" {
+		return k
+	}
+	return parent + "[" + k + "]"
+}
