@@ -27,7 +27,16 @@ func NewID(prefix string) string { return newID(prefix, time.Now()) }
 const idTimeDigits, idRandomDigits = 8, 16
 
 func newID(prefix string, now time.Time) string {
-	out := make([]byte, len(prefix)+idTimeDigits, len(prefix)+idTimeDigits+idRandomDigits)
+	// Built on the stack for the prefixes payrec uses, so that the string
+	// is the one allocation.
+	var stack [40]byte
+	n := len(prefix) + idTimeDigits + idRandomDigits
+	var out []byte
+	if n <= len(stack) {
+		out = stack[: len(prefix)+idTimeDigits : n]
+	} else {
+		out = make([]byte, len(prefix)+idTimeDigits, n)
+	}
 	copy(out, prefix)
 	ms := uint64(max(now.UnixMilli(), 0)) // 62^8 ms reach the year 8878
 	for i := len(out) - 1; i >= len(prefix); i-- {
