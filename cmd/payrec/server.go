@@ -262,9 +262,10 @@ var serverAssigned = map[string]bool{"id": true, "attempt_id": true, "created": 
 // type, with the facts the server assigns added: the new record's ID,
 // attempt ID, created and mode for report_payment; the attempt ID and created
 // for report_payment_attempt. It returns the report and the record ID to
-// apply it to.
+// apply it to. params is valid JSON (json.Valid), as requestParams gives it,
+// so that it is validated once, by the decoder.
 func decodeReport(op, id string, params []byte, created int64, live bool) (record.Report, string, error) {
-	err := wire.Object(params, wire.Root("payrec"), func(key string, _ []byte, q wire.Path) error {
+	err := wire.Object(params, wire.Root("payrec").Valid(), func(key string, _ []byte, q wire.Path) error {
 		if serverAssigned[key] {
 			return q.Unknown()
 		}
@@ -273,22 +274,24 @@ func decodeReport(op, id string, params []byte, created int64, live bool) (recor
 	if err != nil {
 		return nil, "", err
 	}
-	var assigned []byte
-	switch op {
-	case record.OpReportPayment:
-		id = record.NewID()
-		assigned = fmt.Appendf(nil, `"id":%q,"attempt_id":%q,"created":%d,"livemode":%t`,
-			id, newAttemptID(), created, live)
-	case record.OpReportPaymentAttempt:
-		assigned = fmt.Appendf(nil, `"attempt_id":%q,"created":%d`, newAttemptID(), created)
-	}
 	full := params
-	if len(assigned) > 0 {
+	if op == record.OpReportPayment || op == record.OpReportPaymentAttempt {
 		inner := bytes.TrimSpace(params)
 		inner = bytes.TrimSpace(inner[1 : len(inner)-1]) // wire.Object saw an object
-		full = make([]byte, 0, len(assigned)+len(inner)+3)
+		// The assigned members are IDs (at most 32 characters quoted) and
+		// numbers: 160 bytes hold them.
+		full = make([]byte, 0, 160+len(inner))
 		full = append(full, '{')
-		full = append(full, assigned...)
+		if op == record.OpReportPayment {
+			id = record.NewID()
+			full = strconv.AppendQuote(append(full, `"id":`...), id)
+			full = append(full, ',')
+		}
+		full = strconv.AppendQuote(append(full, `"attempt_id":`...), newAttemptID())
+		full = strconv.AppendInt(append(full, `,"created":`...), created, 10)
+		if op == record.OpReportPayment {
+			full = strconv.AppendBool(append(full, `,"livemode":`...), live)
+		}
 		if len(inner) > 0 {
 			full = append(full, ',')
 			full = append(full, inner...)
