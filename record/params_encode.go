@@ -35,7 +35,9 @@ func (p ReportPaymentParams) encode(decode func([]byte, wire.Path) error) ([]byt
 	if err := encodable(p.Outcome, p.CustomerPresence, p.Metadata, p.ClearMetadata); err != nil {
 		return nil, err
 	}
-	b := []byte{'{'}
+	// Sized for a report with a few details and metadata, so that it is
+	// written without growing.
+	b := append(make([]byte, 0, 512), '{')
 	b = appendStringParam(b, "id", p.ID)
 	b = appendStringParam(b, "attempt_id", p.AttemptID)
 	b = appendIntParam(b, "created", p.Created)
@@ -90,7 +92,7 @@ func appendSettle(key string, at int64, md map[string]string, clear bool, decode
 	if err := encodable(0, 0, md, clear); err != nil {
 		return nil, err
 	}
-	b := []byte{'{'}
+	b := append(make([]byte, 0, 128), '{')
 	b = appendIntParam(b, key, at)
 	b = appendMetadataParam(b, md, clear)
 	return wire.Encoded(append(b, '}'), root, decode)
@@ -108,7 +110,7 @@ func (p ReportPaymentAttemptInformationalParams) MarshalJSON() ([]byte, error) {
 	if err := checkExclusive(p.Description != "", p.ClearDescription, "description"); err != nil {
 		return nil, err
 	}
-	b := []byte{'{'}
+	b := append(make([]byte, 0, 256), '{')
 	if !p.CustomerDetails.IsZero() {
 		b = p.CustomerDetails.AppendJSON(wire.AppendKey(b, "customer_details"))
 	}
@@ -133,7 +135,7 @@ func (p ReportRefundParams) MarshalJSON() ([]byte, error) {
 	if err := encodable(0, 0, p.Metadata, p.ClearMetadata); err != nil {
 		return nil, err
 	}
-	b := []byte(`{"outcome":"refunded"`)
+	b := append(make([]byte, 0, 256), `{"outcome":"refunded"`...)
 	if p.Amount.IsValid() {
 		b = wire.AppendAmount(wire.AppendKey(b, "amount"), p.Amount)
 	}
