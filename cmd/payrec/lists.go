@@ -34,6 +34,9 @@ var (
 // naming it).
 func parseQuery(r *http.Request, allowed map[string]bool) (query, error) {
 	q := query{limit: 10}
+	if r.URL.RawQuery == "" {
+		return q, nil // what the walk below gives for {}
+	}
 	params, err := formJSON(r.URL.RawQuery)
 	if err != nil {
 		return q, err
@@ -94,14 +97,14 @@ func (s *server) retrieveRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	rec, err := s.st.Get(r.Context(), id)
-	if err == nil && rec.Livemode() != livemode(r) {
+	if err == nil && rec.Livemode() != livemode(w) {
 		err = noSuchRecord(id, "id")
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, rec.AppendJSON(make([]byte, 0, 2048)))
+	writeJSON(w, rec.AppendJSON)
 }
 
 // listRecords handles GET /v1/payment_records: newest first, in the mode of
@@ -118,24 +121,24 @@ func (s *server) listRecords(w http.ResponseWriter, r *http.Request) {
 		EndingBefore:  q.endingBefore,
 		CreatedAfter:  q.createdAfter,
 		CreatedBefore: q.createdBefore,
-		Livemode:      livemode(r),
+		Livemode:      livemode(w),
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b := make([]byte, 0, 2048*len(page.Records)+64)
-	b = append(b, `{"object":"list","data":[`...)
-	for i, rec := range page.Records {
-		if i > 0 {
-			b = append(b, ',')
+	writeJSON(w, func(b []byte) []byte {
+		b = append(b, `{"object":"list","data":[`...)
+		for i, rec := range page.Records {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = rec.AppendJSON(b)
 		}
-		b = rec.AppendJSON(b)
-	}
-	b = append(b, `],"has_more":`...)
-	b = strconv.AppendBool(b, page.HasMore)
-	b = append(b, `,"url":"/v1/payment_records"}`...)
-	writeJSON(w, b)
+		b = append(b, `],"has_more":`...)
+		b = strconv.AppendBool(b, page.HasMore)
+		return append(b, `,"url":"/v1/payment_records"}`...)
+	})
 }
 
 // retrieveAttempt handles GET /v1/payment_attempt_records/{id}.
@@ -153,10 +156,10 @@ func (s *server) retrieveAttempt(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if rec.Livemode() == livemode(r) {
+	if rec.Livemode() == livemode(w) {
 		for _, a := range rec.Attempts() {
 			if a.ID() == id {
-				writeJSON(w, a.AppendJSON(make([]byte, 0, 2048)))
+				writeJSON(w, a.AppendJSON)
 				return
 			}
 		}
@@ -177,7 +180,7 @@ func (s *server) listAttempts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, err := s.st.Get(r.Context(), q.paymentRecord)
-	if err == nil && rec.Livemode() != livemode(r) {
+	if err == nil && rec.Livemode() != livemode(w) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
@@ -209,16 +212,16 @@ func (s *server) listAttempts(w http.ResponseWriter, r *http.Request) {
 	if more {
 		newest = newest[:q.limit]
 	}
-	b := make([]byte, 0, 2048*len(newest)+64)
-	b = append(b, `{"object":"list","data":[`...)
-	for i := range newest {
-		if i > 0 {
-			b = append(b, ',')
+	writeJSON(w, func(b []byte) []byte {
+		b = append(b, `{"object":"list","data":[`...)
+		for i := range newest {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = newest[i].AppendJSON(b)
 		}
-		b = newest[i].AppendJSON(b)
-	}
-	b = append(b, `],"has_more":`...)
-	b = strconv.AppendBool(b, more)
-	b = append(b, `,"url":"/v1/payment_attempt_records"}`...)
-	writeJSON(w, b)
+		b = append(b, `],"has_more":`...)
+		b = strconv.AppendBool(b, more)
+		return append(b, `,"url":"/v1/payment_attempt_records"}`...)
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/payrec/payrec"
@@ -59,18 +60,27 @@ func newServer(st *store.Store, keys *keyring, clock func() time.Time, log *slog
 	return s
 }
 
-// modeKey is the context key of the request's mode (live or test).
-type modeKey struct{}
+// livemode reports the mode of the request w answers (live or test), which
+// ServeHTTP learnt from its key.
+func livemode(w http.ResponseWriter) bool {
+	rw, ok := w.(*response)
+	return ok && rw.live
+}
 
-func livemode(r *http.Request) bool { v, _ := r.Context().Value(modeKey{}).(bool); return v }
-
-// response is the ResponseWriter of one request: it keeps the status for the
-// log line and whether the answer was a stored one.
+// response is the ResponseWriter of one request: it keeps the mode of the
+// request's key, the status for the log line and whether the answer was a
+// stored one.
 type response struct {
 	http.ResponseWriter
+	live     bool
 	status   int
 	replayed bool
 	gone     error // how the work ended when the client went away first
+	// values backs the header values the server sets (Request-Id,
+	// Content-Type, …), one string each, so that setting one does not
+	// allocate its slice.
+	values [6]string
+	used   int
 }
 
 func (w *response) WriteHeader(code int) {
@@ -87,14 +97,27 @@ func (w *response) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// setHeader sets the header key (in canonical form) of w's answer to v, as
+// w.Header().Set does.
+func setHeader(w http.ResponseWriter, key, v string) {
+	rw, ok := w.(*response)
+	if !ok || rw.used == len(rw.values) {
+		w.Header().Set(key, v)
+		return
+	}
+	i := rw.used
+	rw.used++
+	rw.values[i] = v
+	w.Header()[key] = rw.values[i : i+1 : i+1]
+}
+
 // ServeHTTP authenticates the request, routes it, and logs one line naming
 // its Request-Id.
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := wire.NewID("req_")
-	rw.Header().Set("Request-Id", reqID)
 	w := &response{ResponseWriter: rw}
-	live := false
+	setHeader(w, "Request-Id", reqID)
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -105,34 +128,43 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 				writeError(w, http.StatusInternalServerError, internalError())
 			}
 		}
-		status := w.status
-		if r.Context().Err() != nil && status == 0 {
-			status = 499 // the client went away first
-		}
-		attrs := []any{"request_id", reqID, "method", r.Method, "path", r.URL.Path,
-			"status", status, "duration", time.Since(start).Round(time.Microsecond), "livemode", live}
-		if w.replayed {
-			attrs = append(attrs, "idempotent_replayed", true)
-		}
-		if status == 499 && w.gone != nil {
-			attrs = append(attrs, "err", w.gone)
-		}
-		s.log.Info("request", attrs...)
+		s.logRequest(w, r, reqID, start)
 	}()
 
 	mode, err := s.keys.authenticate(r)
 	if err != nil {
-		w.Header().Set("Www-Authenticate", `Bearer realm="Stripe"`)
+		setHeader(w, "Www-Authenticate", `Bearer realm="Stripe"`)
 		writeError(w, http.StatusUnauthorized, err)
 		return
 	}
-	live = mode
-	r = r.WithContext(context.WithValue(r.Context(), modeKey{}, mode))
+	w.live = mode
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		s.unrouted(w, r)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// logRequest writes the request's line: its Request-Id, what was asked,
+// how it was answered.
+func (s *server) logRequest(w *response, r *http.Request, reqID string, start time.Time) {
+	status := w.status
+	if r.Context().Err() != nil && status == 0 {
+		status = 499 // the client went away first
+	}
+	attrs := [8]slog.Attr{slog.String("request_id", reqID), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.Int("status", status),
+		slog.Duration("duration", time.Since(start).Round(time.Microsecond)), slog.Bool("livemode", w.live)}
+	n := 6
+	if w.replayed {
+		attrs[n] = slog.Bool("idempotent_replayed", true)
+		n++
+	}
+	if status == 499 && w.gone != nil {
+		attrs[n] = slog.Any("err", w.gone)
+		n++
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs[:n]...)
 }
 
 // unrouted answers a request no pattern matches: 404 for an unknown URL, 405
@@ -143,7 +175,7 @@ func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
 	probe.h = make(http.Header)
 	s.mux.ServeHTTP(&probe, r)
 	if probe.code == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", probe.h.Get("Allow"))
+		setHeader(w, "Allow", probe.h.Get("Allow"))
 		writeError(w, http.StatusMethodNotAllowed, &payrec.Error{Type: payrec.ErrorType,
 			Message: fmt.Sprintf("The method %s is not allowed for %s; use %s.", r.Method, r.URL.Path, probe.h.Get("Allow"))})
 		return
@@ -167,7 +199,7 @@ func (s *server) report(op string) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		w := rw.(*response)
 		ctx := r.Context()
-		live := livemode(r)
+		live := w.live
 		key := r.Header.Get("Idempotency-Key")
 		if len(key) > 255 {
 			s.fail(w, r, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
@@ -199,7 +231,7 @@ func (s *server) report(op string) http.HandlerFunc {
 		}
 		var opts []store.ApplyOption
 		if key != "" {
-			w.Header().Set("Idempotency-Key", key)
+			setHeader(w, "Idempotency-Key", key)
 			opts = append(opts,
 				store.IdempotencyKey(modePrefix(live)+key),
 				store.Fingerprint(fingerprint(op, id, params)),
@@ -208,13 +240,13 @@ func (s *server) report(op string) http.HandlerFunc {
 		rec, err := s.st.Apply(ctx, recID, rep, opts...)
 		err = clientKey(err, key)
 		if w.replayed {
-			w.Header().Set("Idempotent-Replayed", "true")
+			setHeader(w, "Idempotent-Replayed", "true")
 		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, rec.AppendJSON(make([]byte, 0, 2048)))
+		writeJSON(w, rec.AppendJSON)
 	}
 }
 
@@ -411,21 +443,35 @@ func classify(err error) (int, error) {
 // writeError sends err as Stripe's envelope. Stripe-Should-Retry tells
 // Stripe's clients not to retry answers that would not change.
 func writeError(w http.ResponseWriter, status int, err error) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	setHeader(w, "Content-Type", "application/json")
 	if status < 500 && status != http.StatusConflict {
-		h.Set("Stripe-Should-Retry", "false")
+		setHeader(w, "Stripe-Should-Retry", "false")
 	}
 	body := payrec.Envelope(err)
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	setHeader(w, "Content-Length", strconv.Itoa(len(body)+1))
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
 }
 
-func writeJSON(w http.ResponseWriter, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+// bodies are the buffers 200 answers are written into: Write copies an
+// answer out (into the connection's buffer, or onto the connection) before
+// it returns, so its buffer is free again once it has.
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBody is the largest buffer bodies keeps; a larger answer's
+// buffer is left to the collector.
+const maxPooledBody = 64 << 10
+
+// writeJSON answers 200 with the JSON document that appendJSON appends.
+func writeJSON(w http.ResponseWriter, appendJSON func([]byte) []byte) {
+	bp := bodies.Get().(*[]byte)
+	body := append(appendJSON((*bp)[:0]), '\n')
+	setHeader(w, "Content-Type", "application/json")
+	setHeader(w, "Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = w.Write(body)
+	if cap(body) <= maxPooledBody {
+		*bp = body[:0]
+		bodies.Put(bp)
+	}
 }
