@@ -91,11 +91,15 @@ func parseLimit(val []byte, p wire.Path) (int, error) {
 
 // retrieveRecord handles GET /v1/payment_records/{id}.
 func (s *server) retrieveRecord(w http.ResponseWriter, r *http.Request) {
+	s.getRecord(w, r, r.PathValue("id"))
+}
+
+// getRecord answers GET /v1/payment_records/id.
+func (s *server) getRecord(w http.ResponseWriter, r *http.Request, id string) {
 	if _, err := parseQuery(r, retrieveQuery); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	id := r.PathValue("id")
 	rec, err := s.st.Get(r.Context(), id)
 	if err == nil && rec.Livemode() != livemode(w) {
 		err = noSuchRecord(id, "id")

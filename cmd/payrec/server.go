@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,10 @@ type server struct {
 	clock func() time.Time
 	log   *slog.Logger
 	mux   *http.ServeMux
+	// reportPayment is the handler of POST
+	// /v1/payment_records/report_payment, which route serves without the
+	// mux.
+	reportPayment http.HandlerFunc
 }
 
 // newServer returns the handler serving st. clock gives records their
@@ -52,7 +57,8 @@ func newServer(st *store.Store, keys *keyring, clock func() time.Time, log *slog
 	} {
 		s.mux.HandleFunc("POST /v1/payment_records/{id}/"+op, s.report(op))
 	}
-	s.mux.HandleFunc("POST /v1/payment_records/"+record.OpReportPayment, s.report(record.OpReportPayment))
+	s.reportPayment = s.report(record.OpReportPayment)
+	s.mux.HandleFunc("POST /v1/payment_records/"+record.OpReportPayment, s.reportPayment)
 	s.mux.HandleFunc("GET /v1/payment_records/{id}", s.retrieveRecord)
 	s.mux.HandleFunc("GET /v1/payment_records", s.listRecords)
 	s.mux.HandleFunc("GET /v1/payment_attempt_records/{id}", s.retrieveAttempt)
@@ -138,6 +144,9 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.live = mode
+	if s.route(w, r) {
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		s.unrouted(w, r)
 		return
@@ -165,6 +174,36 @@ func (s *server) logRequest(w *response, r *http.Request, reqID string, start ti
 		n++
 	}
 	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs[:n]...)
+}
+
+// recordsPath is the path of the payment records; one record's is below it.
+const recordsPath = "/v1/payment_records/"
+
+// route serves the two busiest endpoints, report_payment and retrieving a
+// record, without the mux, when the mux would route r to them: POST to
+// that path exactly, or GET of recordsPath+ID where the ID is one clean
+// path segment without escapes (the mux's wildcard value is then the
+// segment as written). It reports whether it served r; the mux has the
+// rest, with its cleaning, redirects and 404/405.
+func (s *server) route(w http.ResponseWriter, r *http.Request) bool {
+	path := r.URL.EscapedPath()
+	if !strings.HasPrefix(path, recordsPath) {
+		return false
+	}
+	rest := path[len(recordsPath):]
+	switch r.Method {
+	case http.MethodPost:
+		if rest == record.OpReportPayment {
+			s.reportPayment(w, r)
+			return true
+		}
+	case http.MethodGet:
+		if rest != "" && rest != "." && rest != ".." && strings.IndexAny(rest, "/%") < 0 {
+			s.getRecord(w, r, rest)
+			return true
+		}
+	}
+	return false
 }
 
 // unrouted answers a request no pattern matches: 404 for an unknown URL, 405
