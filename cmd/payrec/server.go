@@ -386,7 +386,10 @@ func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > maxBody {
 		return nil, errTooLarge
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	buf := bodies.Get().(*[]byte)
+	defer putBody(buf)
+	body, err := readAll(http.MaxBytesReader(w, r.Body, maxBody), (*buf)[:0])
+	*buf = body
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -399,7 +402,10 @@ func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 			Message: "The request body could not be read: it was malformed, cut short, or sent too slowly."}
 	}
 	ct := r.Header.Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
+	mt := ct // what mime.ParseMediaType gives for the two types as clients send them
+	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
+		mt, _, _ = mime.ParseMediaType(ct)
+	}
 	switch mt {
 	case "application/json":
 		if r.URL.RawQuery != "" {
@@ -422,6 +428,24 @@ func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	}
 	return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
 		Message: fmt.Sprintf("Invalid Content-Type %q: send application/x-www-form-urlencoded or application/json.", ct)}
+}
+
+// readAll is io.ReadAll appending to b: what r gives until EOF, and the
+// error that ended it otherwise.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
 }
 
 // errTooLarge answers a body over maxBody (413).
@@ -492,9 +516,11 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// bodies are the buffers 200 answers are written into: Write copies an
-// answer out (into the connection's buffer, or onto the connection) before
-// it returns, so its buffer is free again once it has.
+// bodies are the buffers request bodies are read into and 200 answers are
+// written into. A body is copied (into a string, or compacted) before
+// requestParams returns; Write copies an answer out (into the connection's
+// buffer, or onto the connection) before it returns: so a buffer is free
+// again once they have.
 var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // maxPooledBody is the largest buffer bodies keeps; a larger answer's
@@ -509,8 +535,15 @@ func writeJSON(w http.ResponseWriter, appendJSON func([]byte) []byte) {
 	setHeader(w, "Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	if cap(body) <= maxPooledBody {
-		*bp = body[:0]
-		bodies.Put(bp)
+	*bp = body
+	putBody(bp)
+}
+
+// putBody returns a buffer of bodies to the pool, unless it grew too large
+// to keep.
+func putBody(b *[]byte) {
+	if cap(*b) <= maxPooledBody {
+		*b = (*b)[:0]
+		bodies.Put(b)
 	}
 }
