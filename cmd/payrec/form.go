@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -163,7 +164,10 @@ func (t *formTree) release() {
 // JSON byte for byte, so that the decoder refuses it as it refuses it in a
 // JSON body. Its only errors are about the form's own syntax: bad
 // percent-encoding, a malformed key.
-func formJSON(body string) ([]byte, error) {
+func formJSON(body string) ([]byte, error) { return appendFormJSON(nil, body) }
+
+// appendFormJSON is formJSON appending the object to dst.
+func appendFormJSON(dst []byte, body string) ([]byte, error) {
 	t := formTrees.Get().(*formTree)
 	defer t.release()
 	t.nodes = append(t.nodes, formNode{}) // the root
@@ -189,8 +193,7 @@ func formJSON(body string) ([]byte, error) {
 		}
 		t.addValue(n, val)
 	}
-	b := make([]byte, 0, size+size/2+16)
-	return t.appendObject(b, 0), nil
+	return t.appendObject(slices.Grow(dst, size+size/2+16), 0), nil
 }
 
 // walkKey returns the node of key, "a[b][c]" being c below b below a and

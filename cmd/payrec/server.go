@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -245,7 +246,12 @@ func (s *server) report(op string) http.HandlerFunc {
 				Message: fmt.Sprintf("The Idempotency-Key header is %d characters long; at most 255 are allowed.", len(key))})
 			return
 		}
-		params, err := requestParams(w, r)
+		buf := bodies.Get().(*[]byte) // params are copied where they are kept
+		defer putBody(buf)
+		params, err := requestParams(w, r, (*buf)[:0])
+		if params != nil {
+			*buf = params
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -350,8 +356,10 @@ func decodeReport(op, id string, params []byte, created int64, live bool) (recor
 		inner := bytes.TrimSpace(params)
 		inner = bytes.TrimSpace(inner[1 : len(inner)-1]) // wire.Object saw an object
 		// The assigned members are IDs (at most 32 characters quoted) and
-		// numbers: 160 bytes hold them.
-		full = make([]byte, 0, 160+len(inner))
+		// numbers: 160 bytes hold them. The decoder copies what it keeps.
+		buf := bodies.Get().(*[]byte)
+		defer putBody(buf)
+		full = slices.Grow((*buf)[:0], 160+len(inner))
 		full = append(full, '{')
 		if op == record.OpReportPayment {
 			id = record.NewID()
@@ -368,6 +376,7 @@ func decodeReport(op, id string, params []byte, created int64, live bool) (recor
 			full = append(full, inner...)
 		}
 		full = append(full, '}')
+		*buf = full
 	}
 	rep, err := record.DecodeReport(op, full)
 	if err != nil {
@@ -376,12 +385,13 @@ func decodeReport(op, id string, params []byte, created int64, live bool) (recor
 	return rep, id, nil
 }
 
-// requestParams reads the request's parameters as one JSON object: a form
-// body (with any query parameters before it) rewritten by formJSON, or a
-// JSON body as sent. Bodies over maxBody are refused.
-func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// requestParams reads the request's parameters as one JSON object, which it
+// appends to dst: a form body (with any query parameters before it)
+// rewritten by formJSON, or a JSON body as sent. Bodies over maxBody are
+// refused.
+func requestParams(w http.ResponseWriter, r *http.Request, dst []byte) ([]byte, error) {
 	if r.Method == http.MethodGet {
-		return formJSON(r.URL.RawQuery)
+		return appendFormJSON(dst, r.URL.RawQuery)
 	}
 	if r.ContentLength > maxBody {
 		return nil, errTooLarge
@@ -416,15 +426,15 @@ func requestParams(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 			return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
 				Message: "The request body is not valid JSON."}
 		}
-		var compact bytes.Buffer
-		_ = json.Compact(&compact, body) // valid, so it cannot fail
+		compact := bytes.NewBuffer(dst)
+		_ = json.Compact(compact, body) // valid, so it cannot fail
 		return compact.Bytes(), nil
 	case "", "application/x-www-form-urlencoded":
 		q := r.URL.RawQuery
 		if q != "" && len(body) > 0 {
 			q += "&"
 		}
-		return formJSON(q + string(body))
+		return appendFormJSON(dst, q+string(body))
 	}
 	return nil, &payrec.Error{Type: payrec.ErrorType, Err: payrec.ErrInvalidParameter,
 		Message: fmt.Sprintf("Invalid Content-Type %q: send application/x-www-form-urlencoded or application/json.", ct)}
