@@ -4,8 +4,10 @@
 #   POST /v1/payment_records/report_payment   (a new record each request,
 #        with a fresh Idempotency-Key, as stripe-go sends)
 #   GET  /v1/payment_records/{id}
-# and print a Markdown table: requests/s, p99 latency, non-2xx answers, and
-# the server's peak resident memory (VmHWM).
+# and print a Markdown table: requests/s, p99 latency, non-2xx answers, the
+# CPU time the server used per request (with PostgreSQL's own beside it:
+# the database shares the machine), and the server's peak resident memory
+# (VmHWM). On a shared machine, CPU per request moves less than requests/s.
 #
 # Needs wrk (apt-get install wrk) and stripe-mock
 # (go install github.com/stripe/stripe-mock@v0.203.0).
@@ -71,13 +73,27 @@ wait_port() {
   return 1
 }
 
+# cputicks PID...: the CPU time (user and system, in clock ticks) the
+# processes have used.
+cputicks() {
+  local t=0 p
+  for p in "$@"; do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+
+# perreq TICKS REQUESTS: microseconds of CPU per request.
+perreq() { echo $(( $1 * 1000000 / $(getconf CLK_TCK) / $2 )); }
+
 # measure NAME PID URL: runs wrk on both calls and prints two table rows.
 measure() {
-  local name=$1 pid=$2 url=$3 id out
+  local name=$1 pid=$2 url=$3 id out c0 c1 d0 d1 reqs cpu
   id=$(curl -sf -H "Authorization: Bearer $key" -d "$body" "$url/v1/payment_records/report_payment" |
     grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
   [ -n "$id" ] || { echo "$name: could not create a record" >&2; return 1; }
   for call in post get; do
+    c0=$(cputicks "$pid"); d0=$(cputicks $(pgrep -x postgres))
     if [ $call = post ]; then
       out=$(wrk -t$threads -c$conns -d"$duration" --latency -s "$work/post.lua" "$url/v1/payment_records/report_payment")
       label="POST report_payment"
@@ -85,19 +101,23 @@ measure() {
       out=$(wrk -t$threads -c$conns -d"$duration" --latency -H "Authorization: Bearer $key" "$url/v1/payment_records/$id")
       label="GET payment_records/{id}"
     fi
+    c1=$(cputicks "$pid"); d1=$(cputicks $(pgrep -x postgres))
+    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+    cpu="$(perreq $((c1 - c0)) "$reqs") µs"
+    case $name in *PostgreSQL*) cpu="$cpu + $(perreq $((d1 - d0)) "$reqs") µs" ;; esac
     rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
     errs=$(awk '/Socket errors:/ {sub(/^ *Socket errors: */, ""); print}' <<<"$out")
     rss=$(awk '/^VmHWM:/ {printf "%.0f MiB", $2/1024}' "/proc/$pid/status")
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$label" "$rps" "$p99" "${non2xx:-0}${errs:+ (socket: $errs)}" "$rss"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$label" "$rps" "$p99" "${non2xx:-0}${errs:+ (socket: $errs)}" "$cpu" "$rss"
   done
 }
 
 echo "wrk -t$threads -c$conns -d$duration --latency; $(nproc) cores; $(date -u +%FT%TZ)"
 echo
-echo "| server | call | req/s | p99 | non-2xx | peak RSS |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| server | call | req/s | p99 | non-2xx | CPU/request (+ PostgreSQL's) | peak RSS |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 
 "$mock" -http-addr 127.0.0.1:12111 -https-addr 127.0.0.1:12112 >"$work/mock.log" 2>&1 &
 pids+=($!)
