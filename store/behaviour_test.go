@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -278,6 +279,26 @@ func TestOpenBadDSN(t *testing.T) {
 		}
 		assert.Error(t, err, "Open(%q)", dsn)
 	}
+}
+
+// TestOpenSQLitePaths: SQLite's URI form of a path opens the same file;
+// options in it, and a file whose directory does not exist, are refused
+// with errors that say so (SQLite's own says "out of memory").
+func TestOpenSQLitePaths(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a b.db")
+	s := open(t, "sqlite:"+path)
+	apply(t, s, "", payment("pr_uri", 100))
+	require.NoError(t, s.Close())
+	uri := open(t, "sqlite:file:"+strings.ReplaceAll(path, " ", "%20"))
+	assert.Equal(t, "pr_uri", get(t, uri, "pr_uri").ID(), "the URI names the same file")
+
+	_, err := store.Open(ctx, "sqlite:file:"+path+"?mode=ro")
+	require.ErrorContains(t, err, "give the database file's path")
+	_, err = store.Open(ctx, "sqlite:"+filepath.Join(dir, "missing", "x.db"))
+	require.ErrorContains(t, err, "does not exist")
+	assert.NotContains(t, err.Error(), "out of memory")
 }
 
 // TestAttempt: an attempt ID leads to the record holding it, for every

@@ -9,6 +9,8 @@ import (
 	"math"
 	"math/bits"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -98,6 +100,21 @@ func openSQLite(ctx context.Context, path string, cfg *config) (backend, error) 
 	}
 	if sqliteInMemory(path) {
 		return nil, inMemorySQLite(path)
+	}
+	// SQLite's URI form names the same file; payrec sets the options.
+	if rest, ok := strings.CutPrefix(path, "file:"); ok {
+		name, query, _ := strings.Cut(rest, "?")
+		unescaped, err := url.PathUnescape(name)
+		if query != "" || err != nil || unescaped == "" {
+			return nil, fmt.Errorf("store: sqlite: %q: give the database file's path, as sqlite:PATH; payrec sets SQLite's options itself", "sqlite:"+path)
+		}
+		path = unescaped
+	}
+	// SQLite's own error for a file it cannot create is "out of memory".
+	if dir := filepath.Dir(path); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("store: sqlite: cannot create %q: its directory %q does not exist", path, dir)
+		}
 	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, "_txlock", "immediate"))
 	if err != nil {

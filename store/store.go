@@ -88,7 +88,9 @@ func WithCacheSize(n int) Option {
 // Open opens the store dsn names:
 //
 //   - "memory": records in this process's memory, gone when it exits;
-//   - "sqlite:PATH": an SQLite database file, created when missing.
+//   - "sqlite:PATH": an SQLite database file, created when missing (its
+//     directory must exist); PATH may also be written as SQLite's
+//     "file:" URI, without options: payrec sets them.
 //     SQLite's in-memory databases (":memory:", "file::memory:",
 //     "mode=memory") are refused with ErrSQLiteMemory: use "memory";
 //   - "postgres://…" or "postgresql://…": a PostgreSQL database (a pgx
