@@ -49,7 +49,7 @@ func TestReadmeServeExample(t *testing.T) {
 		}
 		p := path.FindStringSubmatch(cmd)[1]
 		if created != nil {
-			p = strings.ReplaceAll(p, "pr_Q0RflSFZ0Xr5qP", created["id"].(string))
+			p = strings.ReplaceAll(p, "pr_0USbOYJ6Q0RflSFZ0Xr5qPkT", created["id"].(string))
 		}
 		status, _, body := ts.httpCall(t, "POST", p, "application/x-www-form-urlencoded", strings.Join(form, "&"))
 		if i == 0 {
@@ -57,8 +57,8 @@ func TestReadmeServeExample(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(body), &created))
 			continue
 		}
-		shown := strings.NewReplacer("pr_Q0RflSFZ0Xr5qP", created["id"].(string),
-			"par_DkmbU86G6FvLg6", created["latest_payment_attempt_record"].(string)).Replace(want[i])
+		shown := strings.NewReplacer("pr_0USbOYJ6Q0RflSFZ0Xr5qPkT", created["id"].(string),
+			"par_0USbOYJ6DkmbU86G6FvLg6Zw", created["latest_payment_attempt_record"].(string)).Replace(want[i])
 		var got, wantJSON any
 		require.NoError(t, json.Unmarshal([]byte(body), &got), body)
 		require.NoError(t, json.Unmarshal([]byte(shown), &wantJSON), "README's answer to command %d", i+1)
