@@ -199,7 +199,7 @@ func (s *server) route(w http.ResponseWriter, r *http.Request) bool {
 			return true
 		}
 	case http.MethodGet:
-		if rest != "" && rest != "." && rest != ".." && strings.IndexAny(rest, "/%") < 0 {
+		if rest != "" && rest != "." && rest != ".." && !strings.ContainsAny(rest, "/%") {
 			s.getRecord(w, r, rest)
 			return true
 		}
