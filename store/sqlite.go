@@ -357,7 +357,8 @@ func scanInt(rs rows) (int64, error) {
 		}
 		return 0, sql.ErrNoRows
 	}
-	return n, errors.Join(rs.Scan(&n), rs.Err())
+	err := errors.Join(rs.Scan(&n), rs.Err()) // before n is read: see the spec on order of evaluation
+	return n, err
 }
 
 // sqliteQueries runs the store's queries on an SQLite connection or pool,
