@@ -81,6 +81,15 @@ func benchDSN(b *testing.B, name string) string {
 // ids[g%len(ids)]. It reports the throughput in reports/s.
 func runAppliers(b *testing.B, handles []*store.Store, n int, ids []string) {
 	ctx := context.Background()
+	runConcurrently(b, n, "reports/s", func(g, i int) error {
+		_, err := handles[g%len(handles)].Apply(ctx, ids[g%len(ids)], informational(i))
+		return err
+	})
+}
+
+// runConcurrently calls op b.N times from n goroutines, op(g, i) being the
+// i-th call, made by goroutine g, and reports the calls per second as unit.
+func runConcurrently(b *testing.B, n int, unit string, op func(g, i int) error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
@@ -89,13 +98,8 @@ func runAppliers(b *testing.B, handles []*store.Store, n int, ids []string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, id := handles[g%len(handles)], ids[g%len(ids)]
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= b.N {
-					return
-				}
-				if _, err := s.Apply(ctx, id, informational(i)); err != nil {
+			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
+				if err := op(g, i); err != nil {
 					b.Error(err)
 					return
 				}
@@ -104,7 +108,7 @@ func runAppliers(b *testing.B, handles []*store.Store, n int, ids []string) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), unit)
 }
 
 // newRecords creates n records in s for a benchmark and returns their IDs.
@@ -290,27 +294,11 @@ func runReaders(b *testing.B, s *store.Store, n int, ids []string) {
 	for _, id := range ids {
 		get(b, s, id) // cached, as a server's records are
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	b.ReportAllocs()
-	b.ResetTimer()
-	start := time.Now()
-	for g := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			id := ids[g%len(ids)]
-			for next.Add(1) <= int64(b.N) {
-				if _, err := s.Get(ctx, id); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reads/s")
+	runConcurrently(b, n, "reads/s", func(g, _ int) error {
+		_, err := s.Get(ctx, ids[g%len(ids)])
+		return err
+	})
 }
 
 // BenchmarkCreate: what `payrec serve` asks of a store under load, 32
@@ -326,29 +314,15 @@ func BenchmarkCreate(b *testing.B) {
 			}
 			s := open(b, benchDSN(b, name))
 			ctx := context.Background()
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ResetTimer()
-			start, cpu0, db0 := time.Now(), cpuTime(), postgresCPU()
-			for range 32 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for next.Add(1) <= int64(b.N) {
-						p := payment(record.NewID(), 1000)
-						p.AttemptID = attempt.NewID()
-						p.Description = "computer software"
-						p.Metadata = map[string]string{"order": "42"}
-						if _, err := s.Apply(ctx, "", p, store.IdempotencyKey("key-"+p.ID)); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+			cpu0, db0 := cpuTime(), postgresCPU()
+			runConcurrently(b, 32, "reports/s", func(int, int) error {
+				p := payment(record.NewID(), 1000)
+				p.AttemptID = attempt.NewID()
+				p.Description = "computer software"
+				p.Metadata = map[string]string{"order": "42"}
+				_, err := s.Apply(ctx, "", p, store.IdempotencyKey("key-"+p.ID))
+				return err
+			})
 			// CPU time per report is steadier than throughput on a shared
 			// machine: other processes slow the run but do not add to it.
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/report")

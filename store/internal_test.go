@@ -155,32 +155,18 @@ func FuzzCatchUp(f *testing.F) {
 // must still show the record after the first refund, not the second.
 func TestBatchAnswersAreTheirOwn(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "batch.db")
-	var stores [2]*Store
-	for i := range stores {
-		s, err := Open(ctx, "sqlite:"+path)
-		require.NoError(t, err)
-		defer s.Close()
-		stores[i] = s
-	}
-	usd := money.MustParseCurrency("usd")
+	stores := twoSQLiteStores(t)
 	refund := func(ref string) record.ReportRefundParams {
-		return record.ReportRefundParams{Amount: money.New(1, usd), ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
+		return record.ReportRefundParams{Amount: money.New(1, testUSD), ProcessorDetails: record.RefundProcessorDetails{RefundReference: ref}}
 	}
-	_, err := stores[0].Apply(ctx, "", record.ReportPaymentParams{ID: "pr_batch", AttemptID: "par_pr_batch", Created: 1,
-		AmountRequested: money.New(1000, usd), InitiatedAt: 1,
-		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}},
-		Outcome:              record.OutcomeGuaranteed, Guaranteed: record.GuaranteedParams{GuaranteedAt: 1}})
+	guaranteed := testCreate("pr_batch")
+	guaranteed.Outcome, guaranteed.Guaranteed = record.OutcomeGuaranteed, record.GuaranteedParams{GuaranteedAt: 1}
+	_, err := stores[0].Apply(ctx, "", guaranteed)
 	require.NoError(t, err)
 	_, err = stores[1].Apply(ctx, "pr_batch", refund("re_other"))
 	require.NoError(t, err)
 
-	pend := func(ref string) *pending {
-		req, err := stores[0].newRequest("pr_batch", refund(ref), &applyConfig{})
-		require.NoError(t, err)
-		return &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
-	}
-	p1, p2 := pend("re_1"), pend("re_2")
+	p1, p2 := testPending(t, stores[0], "pr_batch", refund("re_1")), testPending(t, stores[0], "pr_batch", refund("re_2"))
 	require.NoError(t, stores[0].b.(*sqliteStore).commit([]*pending{p1, p2}, false))
 	a1, a2 := <-p1.done, <-p2.done
 	require.NoError(t, a1.err)
@@ -198,33 +184,15 @@ func TestBatchAnswersAreTheirOwn(t *testing.T) {
 // duplicate.
 func TestSQLiteAssumptionKeepsConnection(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "assume.db")
-	var stores [2]*Store
-	for i := range stores {
-		s, err := Open(ctx, "sqlite:"+path)
-		require.NoError(t, err)
-		defer s.Close()
-		stores[i] = s
-	}
-	usd := money.MustParseCurrency("usd")
-	create := func(id string) record.ReportPaymentParams {
-		return record.ReportPaymentParams{ID: id, AttemptID: "par_" + id, Created: 1,
-			AmountRequested: money.New(1000, usd), InitiatedAt: 1,
-			PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}}}
-	}
-	_, err := stores[1].Apply(ctx, "", create("pr_taken"))
+	stores := twoSQLiteStores(t)
+	_, err := stores[1].Apply(ctx, "", testCreate("pr_taken"))
 	require.NoError(t, err)
-	_, err = stores[0].Apply(ctx, "", create("pr_warm")) // opens the writer's connection
+	_, err = stores[0].Apply(ctx, "", testCreate("pr_warm")) // opens the writer's connection
 	require.NoError(t, err)
 
 	w := stores[0].b.(*sqliteStore)
 	conn := w.conn
-	pend := func(id string) *pending {
-		req, err := stores[0].newRequest("", create(id), &applyConfig{})
-		require.NoError(t, err)
-		return &pending{ctx: ctx, req: req, done: make(chan answer, 1)}
-	}
-	fresh, taken := pend("pr_fresh"), pend("pr_taken")
+	fresh, taken := testPending(t, stores[0], "", testCreate("pr_fresh")), testPending(t, stores[0], "", testCreate("pr_taken"))
 	err = w.commit([]*pending{fresh, taken}, false)
 	require.ErrorIs(t, err, errAssumed)
 	assert.Same(t, conn, w.conn, "the writer keeps its connection")
@@ -236,4 +204,34 @@ func TestSQLiteAssumptionKeepsConnection(t *testing.T) {
 	require.NoError(t, (<-fresh.done).err)
 	require.ErrorIs(t, (<-taken.done).err, record.ErrDuplicate)
 	assert.Same(t, conn, w.conn)
+}
+
+// twoSQLiteStores opens two Stores on one new SQLite file, closed when t ends.
+func twoSQLiteStores(t *testing.T) [2]*Store {
+	path := filepath.Join(t.TempDir(), "two.db")
+	var stores [2]*Store
+	for i := range stores {
+		s, err := Open(context.Background(), "sqlite:"+path)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		stores[i] = s
+	}
+	return stores
+}
+
+var testUSD = money.MustParseCurrency("usd")
+
+// testCreate returns the report_payment of a pending $10.00 record id.
+func testCreate(id string) record.ReportPaymentParams {
+	return record.ReportPaymentParams{ID: id, AttemptID: "par_" + id, Created: 1,
+		AmountRequested: money.New(1000, testUSD), InitiatedAt: 1,
+		PaymentMethodDetails: attempt.PaymentMethodDetails{Custom: attempt.CustomDetails{DisplayName: "x"}}}
+}
+
+// testPending returns rep for record id as s's writer takes it from its
+// queue, to hand to a backend's commit.
+func testPending(t *testing.T, s *Store, id string, rep record.Report) *pending {
+	req, err := s.newRequest(id, rep, &applyConfig{})
+	require.NoError(t, err)
+	return &pending{ctx: context.Background(), req: req, done: make(chan answer, 1)}
 }

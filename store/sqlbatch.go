@@ -276,10 +276,12 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 				ids = append(ids, r.id)
 			}
 		}
-		if r.attemptID != "" {
+		// An optimistic loader takes attempt IDs and idempotency keys to
+		// be unused: it reads none.
+		if r.attemptID != "" && !l.optimistic {
 			attemptIDs = append(attemptIDs, r.attemptID)
 		}
-		if r.key != "" {
+		if r.key != "" && !l.optimistic {
 			keys = append(keys, r.key)
 		}
 	}
@@ -290,10 +292,6 @@ func decideOnce(ctx context.Context, l loader, reqs []*request) ([]answer, []*wr
 	}
 	v := &batchView{ctx: ctx, q: q, recs: recs, errs: errs, attempts: map[string]string{}, keyRows: map[string]*storedKey{},
 		owned: fresh}
-	if l.optimistic {
-		// Attempt IDs and idempotency keys are taken to be unused.
-		attemptIDs, keys = nil, nil
-	}
 	if len(attemptIDs) > 0 {
 		if v.attempts, err = q.attemptOwners(ctx, attemptIDs); err != nil {
 			return nil, nil, nil, nil, err

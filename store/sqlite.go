@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/bits"
 	"net/url"
@@ -470,9 +471,7 @@ func scanChunks[V any](ctx context.Context, q sqliteQueries, query, row string, 
 	out := map[string]V{}
 	err := chunks(len(args)/cols, func(lo, hi int) error {
 		m, err := sqliteScan(ctx, q, fmt.Sprintf(query, rowsOf(row, hi-lo)), args[lo*cols:hi*cols], scan)
-		for k, v := range m {
-			out[k] = v
-		}
+		maps.Copy(out, m)
 		return err
 	})
 	return out, err

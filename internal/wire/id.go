@@ -19,8 +19,9 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // The base-62 digits are in ASCII order, so IDs compare, as bytes, in the
 // order they were made (to the millisecond). Databases keep IDs in B-trees:
 // new IDs land at the end of their indexes, on a page a commit already
-// writes, where random IDs would each dirty a page of their own; storing a
-// new record with SQLite costs less than half as much.
+// writes, where random IDs would each dirty a page of their own
+// (store's BenchmarkCreate on SQLite made 2.8 times as many records a
+// second with these IDs as with random ones).
 func NewID(prefix string) string { return newID(prefix, time.Now()) }
 
 // idTimeDigits and idRandomDigits make up an ID after its prefix.
