@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -339,5 +340,30 @@ func TestIdempotencyInUse(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, replayed)
 		assert.Equal(t, uint64(2), r.Version())
+	})
+}
+
+// TestPrunesExpiredKeys checks that expired idempotency keys leave the
+// table, not only that they are ignored.
+func TestPrunesExpiredKeys(t *testing.T) {
+	forPersistentBackends(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		dsn := b.newDSN(t)
+		now := time.Unix(1_800_000_000, 0)
+		s := open(t, dsn, store.WithClock(func() time.Time { return now }))
+		_, err := s.Apply(ctx, "", create("pr_p", 100))
+		require.NoError(t, err)
+		for i := range 3 {
+			_, err = s.Apply(ctx, "pr_p", refund(fmt.Sprint("re_", i), 1), store.IdempotencyKey(fmt.Sprint("old_", i)))
+			require.NoError(t, err)
+		}
+		// An UPDATE that changes nothing counts the rows it touches.
+		count := func() int64 { return rawExec(t, dsn, `UPDATE idempotency_keys SET key = key`) }
+		require.EqualValues(t, 3, count())
+
+		now = now.Add(store.DefaultIdempotencyTTL + time.Minute)
+		_, err = s.Apply(ctx, "pr_p", refund("re_new", 1), store.IdempotencyKey("new"))
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, count(), "only the new key is left")
 	})
 }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,6 +87,11 @@ type postgresStore struct {
 	commits     atomic.Uint64
 	batched     atomic.Uint64
 	pruned      atomic.Int64 // Unix ms of the last pruning
+
+	// The writer goroutine's own: the writes of a batch in order, and
+	// their parameters, kept from one batch to the next.
+	sorted []*write
+	params pgParams
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
@@ -321,7 +324,7 @@ func (s *postgresStore) commit(batch []*pending, verify bool) error {
 	if last := s.pruned.Load(); now.UnixMilli()-last >= pruneEvery.Milliseconds() || now.UnixMilli() < last {
 		prune = reqs[0].expiry.UnixMilli()
 	}
-	if err := q.write(ctx, writes, prune); err != nil {
+	if err := s.write(ctx, writes, prune); err != nil {
 		return err
 	}
 	if prune != 0 {
@@ -386,104 +389,6 @@ func (q pgQueries) attemptOwners(ctx context.Context, attemptIDs []string) (map[
 
 func (q pgQueries) keys(ctx context.Context, keys []string) (map[string]*storedKey, error) {
 	return pgScan(ctx, q, `SELECT `+keyColumns+` FROM idempotency_keys WHERE key = ANY($1)`, []any{keys}, scanKeys)
-}
-
-// write stores ws in one transaction and one round trip: the rows of the
-// four tables in one statement, each table's in the order of their keys,
-// so that two Stores' writers meeting on the same keys mostly wait for
-// each other; a deadlock between them (the order of the tables within the
-// statement is PostgreSQL's) is retryable, as a lost race is. A non-zero
-// prune also deletes the idempotency keys created before it (Unix ms).
-func (q pgQueries) write(ctx context.Context, ws []*write, prune int64) error {
-	var (
-		rIDs, aIDs, aRecs, kDel      []string
-		rVers                        []int64
-		rLines                       [][]byte
-		recIDs                       []string
-		recCreated                   []int64
-		recLive                      []bool
-		kKeys, kRecs, kTypes, kCodes []string
-		kParams, kMsgs, kCauses      []string
-		kFPs                         [][]byte
-		kCreated, kVers, kDelBefore  []int64
-	)
-	recordOf := func(w *write) string {
-		if w.rec == nil {
-			return ""
-		}
-		return w.rec.ID()
-	}
-	sorted := slices.Clone(ws)
-	slices.SortStableFunc(sorted, func(a, b *write) int { return strings.Compare(recordOf(a), recordOf(b)) })
-	for _, w := range sorted {
-		if r := w.rec; r != nil {
-			rIDs, rVers, rLines = append(rIDs, r.ID()), append(rVers, int64(r.Version())), append(rLines, w.line)
-			if r.Version() == 1 {
-				recIDs, recCreated, recLive = append(recIDs, r.ID()), append(recCreated, r.Created()), append(recLive, r.Livemode())
-			}
-			if w.attemptID != "" {
-				aIDs, aRecs = append(aIDs, w.attemptID), append(aRecs, r.ID())
-			}
-		}
-		if o := w.keyOut; o != nil {
-			if w.replaceKy {
-				kDel, kDelBefore = append(kDel, w.key), append(kDelBefore, w.expiry.UnixMilli())
-			}
-			kKeys, kFPs, kCreated = append(kKeys, w.key), append(kFPs, w.fp), append(kCreated, w.created.UnixMilli())
-			kRecs, kVers = append(kRecs, o.recordID), append(kVers, int64(o.version))
-			kTypes, kCodes, kParams = append(kTypes, o.errType), append(kCodes, o.code), append(kParams, o.param)
-			kMsgs, kCauses = append(kMsgs, o.message), append(kCauses, o.causes)
-		}
-	}
-	b := &pgx.Batch{}
-	if len(kDel) > 0 {
-		// Only an expired row goes: a fresh one, stored since it was read,
-		// makes the insert below fail and the batch be decided again.
-		b.Queue(`DELETE FROM idempotency_keys k USING unnest($1::text[], $2::bigint[]) AS d(key, before)
-			WHERE k.key = d.key AND k.created_ms < d.before`, kDel, kDelBefore)
-	}
-	if len(rIDs) > 0 || len(kKeys) > 0 {
-		// One statement for the four tables: PostgreSQL's cost per
-		// statement (binding, starting and ending an executor) was most
-		// of what a batch of creates cost it. An empty array inserts
-		// nothing.
-		b.Queue(`WITH r AS (
-				INSERT INTO reports (record_id, version, line)
-				SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
-			), c AS (
-				INSERT INTO records (id, created, livemode)
-				SELECT * FROM unnest($4::text[], $5::bigint[], $6::boolean[]) ORDER BY 1
-			), a AS (
-				INSERT INTO attempts (attempt_id, record_id)
-				SELECT * FROM unnest($7::text[], $8::text[]) ORDER BY 1
-			)
-			INSERT INTO idempotency_keys (key, fingerprint, created_ms, record_id, version, err_type, err_code, err_param, err_message, err_causes)
-			SELECT * FROM unnest($9::text[], $10::bytea[], $11::bigint[], $12::text[], $13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[]) ORDER BY 1`,
-			rIDs, rVers, rLines, recIDs, recCreated, recLive, aIDs, aRecs,
-			kKeys, kFPs, kCreated, kRecs, kVers, kTypes, kCodes, kParams, kMsgs, kCauses)
-	}
-	if prune != 0 {
-		b.Queue(`DELETE FROM idempotency_keys WHERE created_ms < $1`, prune)
-	}
-	if b.Len() == 0 {
-		return nil
-	}
-	// Without BEGIN, the statements of one batch run as one implicit
-	// transaction that commits when the batch ends.
-	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
-		var pe *pgconn.PgError
-		switch {
-		case retryable(err):
-			return err
-		case errors.As(err, &pe) || pgconn.SafeToRetry(err):
-			return pgErr(err) // refused or never sent: rolled back
-		}
-		// Sent, then the connection failed: the commit may have happened.
-		// Deciding again could apply a report twice, so the caller is
-		// told; one with an idempotency key can send it again safely.
-		return fmt.Errorf("%w (send the report again with the same idempotency key): %w", errOutcomeUnknown, err)
-	}
-	return nil
 }
 
 func (s *postgresStore) stats() Stats {

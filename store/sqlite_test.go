@@ -3,10 +3,8 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,34 +43,4 @@ func TestSQLiteCorruptAndNewerSchema(t *testing.T) {
 	_, err = store.Open(ctx, "sqlite:"+path)
 	require.ErrorIs(t, err, store.ErrSchemaTooNew)
 	assert.Contains(t, err.Error(), "99")
-}
-
-// TestSQLitePrunesExpiredKeys checks that expired idempotency keys leave
-// the table, not only that they are ignored.
-func TestSQLitePrunesExpiredKeys(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "payrec.db")
-	now := time.Unix(1_800_000_000, 0)
-	s, err := store.Open(ctx, "sqlite:"+path, store.WithClock(func() time.Time { return now }))
-	require.NoError(t, err)
-	defer s.Close()
-	_, err = s.Apply(ctx, "", create("pr_p", 100))
-	require.NoError(t, err)
-	for i := range 3 {
-		_, err = s.Apply(ctx, "pr_p", refund(fmt.Sprint("re_", i), 1), store.IdempotencyKey(fmt.Sprint("old_", i)))
-		require.NoError(t, err)
-	}
-	db, err := sql.Open("sqlite", "file:"+path)
-	require.NoError(t, err)
-	defer db.Close()
-	count := func() (n int) {
-		require.NoError(t, db.QueryRow(`SELECT count(*) FROM idempotency_keys`).Scan(&n))
-		return n
-	}
-	require.Equal(t, 3, count())
-
-	now = now.Add(store.DefaultIdempotencyTTL + time.Minute)
-	_, err = s.Apply(ctx, "pr_p", refund("re_new", 1), store.IdempotencyKey("new"))
-	require.NoError(t, err)
-	assert.Equal(t, 1, count(), "only the new key is left")
 }
