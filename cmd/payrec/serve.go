@@ -66,7 +66,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// Every return from here on closes logw, so that its last lines (the
+	// error of serve, or "stopped") are written before the process exits.
+	logw := newLogWriter(stderr)
+	defer logw.Close()
+	logger := slog.New(slog.NewTextHandler(logw, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := serve(ctx, cfg, logger); err != nil {
