@@ -200,12 +200,17 @@ func Replayed(p *bool) ApplyOption { return func(c *applyConfig) { c.replayed = 
 
 // request is one Apply on its way to a backend.
 type request struct {
-	id        string
-	rep       record.Report
-	create    *record.ReportPaymentParams // rep, when it creates the record
-	attemptID string                      // the attempt rep adds, "" for none
-	line      []byte                      // rep as a report log line: what is stored
-	malformed error                       // why rep cannot be stored; see newRequest
+	id     string
+	rep    record.Report
+	create *record.ReportPaymentParams // rep, when it creates the record
+	// built is the record create makes, or why it cannot, worked out on
+	// the caller's goroutine: every request waits on the writer's, and a
+	// new record depends on its parameters alone.
+	built     *record.Record
+	buildErr  error
+	attemptID string // the attempt rep adds, "" for none
+	line      []byte // rep as a report log line: what is stored
+	malformed error  // why rep cannot be stored; see newRequest
 	key       string
 	fp        [sha256.Size]byte
 	now       time.Time
@@ -348,6 +353,9 @@ func (s *Store) newRequest(id string, rep record.Report, ac *applyConfig) (*requ
 		return nil, paramError("", "idempotency_key", "Idempotency keys must be UTF-8 text without NUL characters.")
 	}
 	req.line = line
+	if req.create != nil {
+		req.built, req.buildErr = record.ReportPayment(*req.create)
+	}
 	switch {
 	case req.key == "": // nothing to compare with
 	case ac.fingerprint != nil:
