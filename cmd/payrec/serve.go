@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -66,6 +67,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	if pct, ok := serveGCPercent(os.LookupEnv); ok {
+		debug.SetGCPercent(pct)
+	}
 	// Every return from here on closes logw, so that its last lines (the
 	// error of serve, or "stopped") are written before the process exits.
 	logw := newLogWriter(stderr)
@@ -78,6 +82,20 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// serveGCPercent is the garbage collector's target for payrec serve, unless
+// GOGC is set (lookup is os.LookupEnv). The server's live heap is mostly
+// the store's record cache (10,000 records, about 17 MiB), which each
+// collection marks again while every request allocates: at Go's default
+// of 100 the collector ran every 150 ms under load. At 200 a POST costs
+// 6-7% less CPU (SQLite and PostgreSQL, wrk -t2 -c32), for a heap that
+// may reach three times the live one instead of two.
+func serveGCPercent(lookup func(string) (string, bool)) (int, bool) {
+	if _, set := lookup("GOGC"); set {
+		return 0, false
+	}
+	return 200, true
 }
 
 // keyList is the repeatable -api-key flag.

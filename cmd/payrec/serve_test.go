@@ -1041,3 +1041,18 @@ func TestServeClientGoneCancelsStoreWork(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, got.AmountRefunded.Value, "the refund whose client went away was not stored")
 }
+
+// TestServeGCPercent checks that payrec serve sets its own GC target only
+// when GOGC does not say one.
+func TestServeGCPercent(t *testing.T) {
+	env := func(m map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	pct, ok := serveGCPercent(env(nil))
+	assert.True(t, ok)
+	assert.Equal(t, 200, pct)
+	for _, v := range []string{"100", "off", ""} {
+		_, ok := serveGCPercent(env(map[string]string{"GOGC": v}))
+		assert.False(t, ok, "GOGC=%q is the user's", v)
+	}
+}
