@@ -524,3 +524,34 @@ func openTwo(t *testing.T, dsn string) [2]*store.Store {
 	}
 	return handles
 }
+
+// TestPostgresQueryExecModes runs a store on each of pgx's query modes
+// that a DSN may ask for (default_query_exec_mode): behind a pooler that
+// shares server connections, only the modes that prepare no named
+// statements work, and the writer must then not prepare its own.
+func TestPostgresQueryExecModes(t *testing.T) {
+	for _, mode := range []string{"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := newPostgresDSN(t) + "&default_query_exec_mode=" + mode
+			s := open(t, dsn)
+			_, err := s.Apply(ctx, "", create("pr_mode", 100), store.IdempotencyKey("k1"))
+			require.NoError(t, err)
+			r, err := s.Apply(ctx, "", create("pr_mode", 100), store.IdempotencyKey("k1"))
+			require.NoError(t, err, "replay")
+			assert.Equal(t, uint64(1), r.Version())
+			r, err = s.Apply(ctx, "pr_mode", refund("re_1", 30), store.IdempotencyKey("k2"))
+			require.NoError(t, err)
+			assert.Equal(t, uint64(2), r.Version())
+			assert.Equal(t, []int64{1, 2}, rawVersions(t, dsn, "pr_mode"))
+			assert.EqualValues(t, 2, rawExec(t, dsn, `UPDATE idempotency_keys SET key = key`), "keys stored")
+			named, err := store.NamedStatements(s)
+			require.NoError(t, err)
+			if mode == "cache_statement" {
+				assert.Positive(t, named, "the writer's statements, prepared")
+			} else {
+				assert.Zero(t, named, "statements prepared by name")
+			}
+		})
+	}
+}

@@ -130,13 +130,8 @@ func decide(v view, req *request) (answer, *write, error) {
 // leaving cur as it was.
 func applyTo(cur *record.Record, req *request, inPlace bool) (*record.Record, error) {
 	if cur == nil {
-		if req.built != nil || req.buildErr != nil {
-			// A batch decided again gets the same record: a batch never
-			// changes in place a record it created (see decideOnce).
-			return req.built, req.buildErr
-		}
 		if req.create != nil {
-			return record.ReportPayment(*req.create)
+			return req.built, req.buildErr // see request.built
 		}
 		// A report's parameters are checked against its record, so a report
 		// for a missing record is not found, whatever its parameters.

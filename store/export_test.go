@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"slices"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // HoldKey marks key as used by a running Apply of s until release is called.
@@ -84,4 +86,22 @@ func PendingGroupReads(s *Store) int {
 		}
 	}
 	return n
+}
+
+// NamedStatements counts the statements that the PostgreSQL store s has
+// prepared under payrec's names, on the connections its pool holds idle.
+func NamedStatements(s *Store) (int, error) {
+	ctx := context.Background()
+	n := 0
+	for _, c := range s.b.(*postgresStore).pool.AcquireAllIdle(ctx) {
+		var k int
+		err := c.QueryRow(ctx, `SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'payrec\_%'`,
+			pgx.QueryExecModeSimpleProtocol).Scan(&k) // which prepares nothing itself
+		c.Release()
+		if err != nil {
+			return 0, err
+		}
+		n += k
+	}
+	return n, nil
 }

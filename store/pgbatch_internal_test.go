@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/payrec/payrec/internal/pgenv"
 )
 
 // TestPostgresBatchIsOneTransaction checks what the PostgreSQL writers rely
@@ -117,9 +119,9 @@ func TestPgParamsRoundTrip(t *testing.T) {
 // testPostgres returns the DSN of the database the PostgreSQL tests use,
 // or skips t.
 func testPostgres(t *testing.T) string {
-	dsn := os.Getenv("PAYREC_TEST_POSTGRES")
+	dsn := os.Getenv(pgenv.Var)
 	if dsn == "" {
-		t.Skip("PostgreSQL tests skipped; set PAYREC_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them")
+		t.Skip(pgenv.Skipped("store"))
 	}
 	return dsn
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -53,7 +54,8 @@ var (
 //
 // The parameters are encoded by pgParams into a buffer the writer keeps
 // from batch to batch: letting pgx encode them cost a quarter of the
-// server's allocations.
+// server's allocations. (pgconn.Batch, which has no reset, still copies
+// them into a buffer of its own for each batch.)
 func (s *postgresStore) write(ctx context.Context, ws []*write, prune int64) error {
 	sorted := s.sorted[:0]
 	for _, w := range ws {
@@ -87,18 +89,30 @@ func (s *postgresStore) write(ctx context.Context, ws []*write, prune int64) err
 	}
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return pgErr(err) // nothing sent
+		return pgErr(err) // no connection: nothing sent, nothing stored
 	}
 	defer c.Release()
-	for _, st := range stmts {
-		if _, err := c.Conn().Prepare(ctx, st.name, st.sql); err != nil {
-			return pgErr(err) // nothing of the batch sent
+	// pgx prepares statements on a connection only in its default mode;
+	// a DSN that asks for another (default_query_exec_mode=exec, say,
+	// behind a pooler that shares server connections between clients)
+	// gets unnamed statements, parsed in the same round trip.
+	prepare := c.Conn().Config().DefaultQueryExecMode == pgx.QueryExecModeCacheStatement
+	if prepare {
+		for _, st := range stmts {
+			if _, err := c.Conn().Prepare(ctx, st.name, st.sql); err != nil {
+				return pgErr(err) // nothing of the batch sent
+			}
 		}
 	}
-	values := e.values()
+	values, oids := e.values(), e.oids
 	for _, st := range stmts {
-		b.ExecPrepared(st.name, values[:st.params], e.formats[:st.params], nil)
-		values = values[st.params:]
+		n := st.params
+		if prepare {
+			b.ExecPrepared(st.name, values[:n], e.formats[:n], nil)
+		} else {
+			b.ExecParams(st.sql, values[:n], oids[:n], e.formats[:n], nil)
+		}
+		values, oids = values[n:], oids[n:]
 	}
 	// Without BEGIN, the statements of one batch run as one implicit
 	// transaction that commits when the batch ends.
@@ -135,7 +149,7 @@ func clear0[T any](s []T) []T {
 	return s[:0]
 }
 
-// The type OIDs of the parameters.
+// The type OIDs of the parameters' elements, and of arrays of them.
 const (
 	oidBool  = 16
 	oidBytea = 17
@@ -143,18 +157,21 @@ const (
 	oidText  = 25
 )
 
+var arrayOID = map[uint32]uint32{oidBool: 1000, oidBytea: 1001, oidInt8: 1016, oidText: 1009}
+
 // pgParams encodes statement parameters in PostgreSQL's binary format:
 // one-dimensional arrays without NULLs (header, then each element as its
 // length and bytes) and scalars, all into one buffer.
 type pgParams struct {
 	buf     []byte
-	ends    []int   // where each parameter ends in buf
-	formats []int16 // all binary
+	ends    []int    // where each parameter ends in buf
+	oids    []uint32 // each parameter's type
+	formats []int16  // all binary
 	vals    [][]byte
 }
 
 func (e *pgParams) reset() {
-	e.buf, e.ends, e.vals = e.buf[:0], e.ends[:0], clear0(e.vals)
+	e.buf, e.ends, e.oids, e.vals = e.buf[:0], e.ends[:0], e.oids[:0], clear0(e.vals)
 }
 
 // begin starts an array of n elements of type oid.
@@ -172,6 +189,7 @@ func (e *pgParams) begin(oid uint32, n int) {
 		e.buf = binary.BigEndian.AppendUint32(e.buf, 1) // lower bound
 	}
 	e.ends = append(e.ends, -1) // open
+	e.oids = append(e.oids, arrayOID[oid])
 }
 
 // end closes the open parameter, if any.
@@ -214,6 +232,7 @@ func (e *pgParams) scalarInt8(v int64) {
 	e.end()
 	e.buf = binary.BigEndian.AppendUint64(e.buf, uint64(v))
 	e.ends = append(e.ends, len(e.buf))
+	e.oids = append(e.oids, oidInt8)
 }
 
 // values returns the parameters added since reset, as slices of buf.

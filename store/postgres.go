@@ -343,7 +343,6 @@ func (s *postgresStore) commit(batch []*pending, verify bool) error {
 type pgQueries struct {
 	db interface {
 		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-		SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 	}
 }
 

@@ -205,7 +205,12 @@ type request struct {
 	create *record.ReportPaymentParams // rep, when it creates the record
 	// built is the record create makes, or why it cannot, worked out on
 	// the caller's goroutine: every request waits on the writer's, and a
-	// new record depends on its parameters alone.
+	// new record depends on its parameters alone. Every decision of the
+	// request gets this one record (a SQL batch may be decided again), so
+	// nothing changes it in place until the request is answered: a batch
+	// copies a record it created before applying another report to it
+	// (decideOnce), and the memory store, which changes its records in
+	// place, decides a request once.
 	built     *record.Record
 	buildErr  error
 	attemptID string // the attempt rep adds, "" for none
