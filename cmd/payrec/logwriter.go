@@ -11,10 +11,13 @@ import (
 const logWriterLimit = 1 << 20
 
 // logWriter is the log of payrec serve, which writes a line per request.
-// A write(2) per line was half the system calls of a POST, so Write only
-// appends the line to a buffer, and a goroutine writes out whatever has
-// gathered in one call (under wrk's load, 7 to 10 lines). There is no timer: an idle server's line goes out at once, and a
-// busy server's lines wait only for the write before theirs.
+// A write(2) per line was half the writes of a POST (the other is the
+// answer), so Write only appends the line to a buffer, and a goroutine
+// writes out whatever has gathered in one call (under wrk's load, 7 to 10
+// lines). There is no timer: an idle server's line goes out at once, and
+// a busy server's lines wait only for the write before theirs. Lines not
+// yet taken when the process dies without returning from runServe (a
+// crash, os.Exit) are lost: those of its last microseconds.
 type logWriter struct {
 	w io.Writer
 	// wake has capacity 1: one pending wake covers every line appended

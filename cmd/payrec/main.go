@@ -183,7 +183,9 @@ come from PAYREC_API_KEYS (comma-separated) and -api-key; sk_live_ keys see
 live-mode data, sk_test_ keys test-mode data. With no key configured, any
 sk_test_ key is accepted, and only on a loopback address. Logs one line per
 request (with its Request-Id) to standard error. SIGTERM or SIGINT finishes
-the requests in flight (at most 10 s), closes the store and exits 0.
+the requests in flight (at most 10 s), closes the store and exits 0. Unless
+GOGC is set, the garbage collector's target is 200: the heap may grow to
+three times the live one.
 `,
 	"demo": `usage: payrec demo [-log]
 
