@@ -29,7 +29,10 @@
 //     its Store together (group commit) with synchronous=FULL;
 //   - "postgres://…" or "postgresql://…": PostgreSQL through pgx. Many
 //     processes may share the database; each batches its concurrent
-//     Applies into shared transactions.
+//     Applies into shared transactions. The writer prepares its statements
+//     by name on each connection, unless the DSN asks for another of pgx's
+//     modes (default_query_exec_mode=exec, say, behind a pooler that
+//     shares server connections between clients).
 //
 // # Durability and atomicity
 //

@@ -105,3 +105,6 @@ func NamedStatements(s *Store) (int, error) {
 	}
 	return n, nil
 }
+
+// TestSchema is testSchema, for the black-box tests.
+var TestSchema = testSchema

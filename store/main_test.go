@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -115,30 +114,7 @@ func newPostgresDSN(t testing.TB) string {
 // search_path runtime parameter). The schema is dropped when t ends.
 func newPostgresSchema(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(envPostgres)
-	if base == "" {
-		t.Skip(pgenv.Skipped("store"))
-	}
-	schema := fmt.Sprintf("payrec_t%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	require.NoError(t, err, "connect to %s", envPostgres)
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	require.NoError(t, conn.Close(ctx))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
+	base, schema := store.TestSchema(t, fmt.Sprintf("t%d", pgSchemaSeq.Add(1)))
 	u, err := url.Parse(base)
 	require.NoError(t, err)
 	q := u.Query()

@@ -22,15 +22,13 @@ import (
 // or not at all, so that a batch whose last insert hits a taken key leaves
 // none of its rows.
 func TestPostgresBatchIsOneTransaction(t *testing.T) {
-	dsn := testPostgres(t)
+	dsn, schema := testSchema(t, "batchtx")
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, dsn)
 	require.NoError(t, err)
 	defer pool.Close()
-	schema := fmt.Sprintf("payrec_batchtx_%d", os.Getpid())
-	_, err = pool.Exec(ctx, "CREATE SCHEMA "+schema+"; CREATE TABLE "+schema+".t (id int PRIMARY KEY)")
+	_, err = pool.Exec(ctx, "CREATE TABLE "+schema+".t (id int PRIMARY KEY)")
 	require.NoError(t, err)
-	defer pool.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 
 	var b pgconn.Batch
 	for _, v := range []string{"1", "2", "1"} {
@@ -88,7 +86,7 @@ func TestPgParamsRoundTrip(t *testing.T) {
 		values := e.values()
 		require.Len(t, values, 6)
 
-		rr := conn.PgConn().ExecPrepared(ctx, "round_trip", values, e.formats[:len(values)], []int16{1, 1, 1, 1, 1, 1})
+		rr := conn.PgConn().ExecPrepared(ctx, "round_trip", values, pgBinary, pgBinary)
 		res := rr.Read()
 		require.NoError(t, res.Err, "round %d", round)
 		require.Len(t, res.Rows, 1)
@@ -100,13 +98,11 @@ func TestPgParamsRoundTrip(t *testing.T) {
 			gotBools           []bool
 			gotScalar          int64
 		)
-		row := res.Rows[0]
-		require.NoError(t, m.Scan(pgtype.TextArrayOID, 1, row[0], &gotTexts))
-		require.NoError(t, m.Scan(pgtype.Int8ArrayOID, 1, row[1], &gotInts))
-		require.NoError(t, m.Scan(pgtype.ByteaArrayOID, 1, row[2], &gotBytes))
-		require.NoError(t, m.Scan(pgtype.BoolArrayOID, 1, row[3], &gotBools))
-		require.NoError(t, m.Scan(pgtype.TextArrayOID, 1, row[4], &gotEmpty))
-		require.NoError(t, m.Scan(pgtype.Int8OID, 1, row[5], &gotScalar))
+		oids := []uint32{pgtype.TextArrayOID, pgtype.Int8ArrayOID, pgtype.ByteaArrayOID, pgtype.BoolArrayOID, pgtype.TextArrayOID, pgtype.Int8OID}
+		into := []any{&gotTexts, &gotInts, &gotBytes, &gotBools, &gotEmpty, &gotScalar}
+		for i, v := range res.Rows[0] {
+			require.NoError(t, m.Scan(oids[i], 1, v, into[i]), "column %d", i+1)
+		}
 		assert.Equal(t, texts, gotTexts)
 		assert.Equal(t, ints, gotInts)
 		assert.Equal(t, bytes, gotBytes)
@@ -118,10 +114,38 @@ func TestPgParamsRoundTrip(t *testing.T) {
 
 // testPostgres returns the DSN of the database the PostgreSQL tests use,
 // or skips t.
-func testPostgres(t *testing.T) string {
+func testPostgres(t testing.TB) string {
 	dsn := os.Getenv(pgenv.Var)
 	if dsn == "" {
 		t.Skip(pgenv.Skipped("store"))
 	}
 	return dsn
+}
+
+// testSchema creates a schema of its own, named after name and this
+// process, in the database the PostgreSQL tests use; it is dropped when t
+// ends. It returns that database's DSN and the schema's name, and skips t
+// when there is no database.
+func testSchema(t testing.TB, name string) (dsn, schema string) {
+	t.Helper()
+	dsn = testPostgres(t)
+	ctx := context.Background()
+	schema = fmt.Sprintf("payrec_%s_%d", name, os.Getpid())
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return dsn, schema
 }

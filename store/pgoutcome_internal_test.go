@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,15 +25,11 @@ import (
 // than decide the report again (which would apply it twice), and the
 // report sent again with its idempotency key must get the stored answer.
 func TestPostgresOutcomeUnknown(t *testing.T) {
-	base := testPostgres(t)
+	base, schema := testSchema(t, "outcome")
 	ctx := context.Background()
-	schema := fmt.Sprintf("payrec_outcome_%d", os.Getpid())
 	conn, err := pgx.Connect(ctx, base)
 	require.NoError(t, err)
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
 	defer conn.Close(ctx)
-	defer conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 
 	u, err := url.Parse(base)
 	require.NoError(t, err)

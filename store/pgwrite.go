@@ -108,9 +108,9 @@ func (s *postgresStore) write(ctx context.Context, ws []*write, prune int64) err
 	for _, st := range stmts {
 		n := st.params
 		if prepare {
-			b.ExecPrepared(st.name, values[:n], e.formats[:n], nil)
+			b.ExecPrepared(st.name, values[:n], pgBinary, nil)
 		} else {
-			b.ExecParams(st.sql, values[:n], oids[:n], e.formats[:n], nil)
+			b.ExecParams(st.sql, values[:n], oids[:n], pgBinary, nil)
 		}
 		values, oids = values[n:], oids[n:]
 	}
@@ -159,24 +159,28 @@ const (
 
 var arrayOID = map[uint32]uint32{oidBool: 1000, oidBytea: 1001, oidInt8: 1016, oidText: 1009}
 
+// pgBinary says that every parameter of a statement is in binary format:
+// one format code applies to all.
+var pgBinary = []int16{1}
+
 // pgParams encodes statement parameters in PostgreSQL's binary format:
 // one-dimensional arrays without NULLs (header, then each element as its
 // length and bytes) and scalars, all into one buffer.
 type pgParams struct {
-	buf     []byte
-	ends    []int    // where each parameter ends in buf
-	oids    []uint32 // each parameter's type
-	formats []int16  // all binary
-	vals    [][]byte
+	buf    []byte
+	starts []int    // where each parameter starts in buf; it ends where the next starts
+	oids   []uint32 // each parameter's type
+	vals   [][]byte
 }
 
 func (e *pgParams) reset() {
-	e.buf, e.ends, e.oids, e.vals = e.buf[:0], e.ends[:0], e.oids[:0], clear0(e.vals)
+	e.buf, e.starts, e.oids, e.vals = e.buf[:0], e.starts[:0], e.oids[:0], clear0(e.vals)
 }
 
 // begin starts an array of n elements of type oid.
 func (e *pgParams) begin(oid uint32, n int) {
-	e.end()
+	e.starts = append(e.starts, len(e.buf))
+	e.oids = append(e.oids, arrayOID[oid])
 	if n == 0 {
 		e.buf = binary.BigEndian.AppendUint32(e.buf, 0) // no dimensions
 		e.buf = binary.BigEndian.AppendUint32(e.buf, 0) // no NULLs
@@ -187,15 +191,6 @@ func (e *pgParams) begin(oid uint32, n int) {
 		e.buf = binary.BigEndian.AppendUint32(e.buf, oid)
 		e.buf = binary.BigEndian.AppendUint32(e.buf, uint32(n))
 		e.buf = binary.BigEndian.AppendUint32(e.buf, 1) // lower bound
-	}
-	e.ends = append(e.ends, -1) // open
-	e.oids = append(e.oids, arrayOID[oid])
-}
-
-// end closes the open parameter, if any.
-func (e *pgParams) end() {
-	if k := len(e.ends) - 1; k >= 0 && e.ends[k] < 0 {
-		e.ends[k] = len(e.buf)
 	}
 }
 
@@ -229,22 +224,19 @@ func (e *pgParams) bool(v bool) {
 
 // scalarInt8 adds a bigint parameter.
 func (e *pgParams) scalarInt8(v int64) {
-	e.end()
-	e.buf = binary.BigEndian.AppendUint64(e.buf, uint64(v))
-	e.ends = append(e.ends, len(e.buf))
+	e.starts = append(e.starts, len(e.buf))
 	e.oids = append(e.oids, oidInt8)
+	e.buf = binary.BigEndian.AppendUint64(e.buf, uint64(v))
 }
 
 // values returns the parameters added since reset, as slices of buf.
 func (e *pgParams) values() [][]byte {
-	e.end()
-	start := 0
-	for _, end := range e.ends {
+	for i, start := range e.starts {
+		end := len(e.buf)
+		if i+1 < len(e.starts) {
+			end = e.starts[i+1]
+		}
 		e.vals = append(e.vals, e.buf[start:end])
-		start = end
-	}
-	for len(e.formats) < len(e.vals) {
-		e.formats = append(e.formats, 1) // binary
 	}
 	return e.vals
 }
